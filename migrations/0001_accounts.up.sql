@@ -44,10 +44,11 @@ CREATE TABLE users (
         CHECK (roles <@ ARRAY['investigator', 'caseworker', 'coordinator', 'agency_admin', 'analyst']),
     is_platform_admin    boolean NOT NULL DEFAULT false,
     active               boolean NOT NULL DEFAULT true,
-    -- auth_version changes whenever what a session may do changes (roles,
-    -- password, deactivation), so every open session notices on its next
-    -- request.
+    -- Every session remembers both numbers from its login. A new
+    -- auth_version (roles changed) makes it renew its token and take the new
+    -- roles; a new session_epoch (password changed or reset) ends it.
     auth_version         integer NOT NULL DEFAULT 1,
+    session_epoch        integer NOT NULL DEFAULT 1,
     last_login_at        timestamptz,
     created_at           timestamptz NOT NULL DEFAULT now(),
     updated_at           timestamptz NOT NULL DEFAULT now(),

@@ -1,0 +1,21 @@
+# The two commands a new colleague needs: make run and make test. Both
+# install what a fresh Debian or Ubuntu machine lacks (as root; otherwise
+# they print the apt-get command). See README.md.
+
+.PHONY: run test generate build fmt
+
+run: ## Handshake with demo data on a private PostgreSQL in .data/ (or DATABASE_URL)
+	go run ./internal/devenv run
+
+test: ## every test, browser tests included, on a throwaway PostgreSQL (or TEST_DATABASE_URL)
+	go run ./internal/devenv test $(TESTFLAGS)
+
+generate: ## regenerate the templ components after editing a .templ file
+	go tool templ generate
+
+build: ## a static binary in bin/
+	CGO_ENABLED=0 go build -trimpath -o bin/handshake ./cmd/handshake
+
+fmt:
+	gofmt -w cmd internal migrations web
+	go tool templ fmt web

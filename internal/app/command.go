@@ -1,0 +1,167 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/handshake-mekong/handshake/internal/config"
+	"github.com/handshake-mekong/handshake/internal/postgres"
+	"github.com/handshake-mekong/handshake/internal/seed"
+	"github.com/handshake-mekong/handshake/internal/server"
+	"github.com/handshake-mekong/handshake/migrations"
+)
+
+// command is what every subcommand shares: the configuration, read once.
+type command struct {
+	env Env
+	cfg config.Config
+	log *slog.Logger
+}
+
+func newCommand(env Env) (*command, error) {
+	cfg, err := config.FromEnv(env.Getenv)
+	if err != nil {
+		return nil, fmt.Errorf("configuration: %w", err)
+	}
+	if err := cfg.RequireDatabase(); err != nil {
+		return nil, err
+	}
+	return &command{env: env, cfg: cfg, log: newLogger(env.Stderr, cfg.Development, cfg.LogLevel)}, nil
+}
+
+func (c *command) open(ctx context.Context) (*pgxpool.Pool, error) {
+	return postgres.Open(ctx, c.cfg.DatabaseURL, c.cfg.DBMaxConns)
+}
+
+func (c *command) migrateUp() error {
+	m, err := postgres.NewMigrator(migrations.FS, c.cfg.OwnerDatabaseURL)
+	if err != nil {
+		return err
+	}
+	defer m.Close()
+	if err := m.Up(); err != nil {
+		return fmt.Errorf("migrate up: %w", err)
+	}
+	v, _, err := m.Version()
+	c.log.Info("migrations applied", "version", v)
+	return err
+}
+
+func serve(ctx context.Context, c *command, args []string) error {
+	fs := c.flagSet("serve")
+	migrate := fs.Bool("migrate", false, "apply pending migrations before serving")
+	if err := fs.Parse(args); err != nil {
+		return ErrUsage
+	}
+	if *migrate {
+		if err := c.migrateUp(); err != nil {
+			return err
+		}
+	}
+	pool, err := c.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer pool.Close()
+	if err := postgres.CheckCurrent(ctx, pool, migrations.FS); err != nil {
+		return fmt.Errorf("refusing to serve: %w", err)
+	}
+
+	srv := &http.Server{
+		Addr:              c.cfg.ListenAddr,
+		Handler:           server.New(c.cfg, c.log, pool, migrations.FS).Handler(),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          slog.NewLogLogger(c.log.Handler(), slog.LevelWarn),
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.ListenAndServe() }()
+	c.log.Info("serving", "addr", c.cfg.ListenAddr, "version", Version())
+
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	// Drain: stop accepting, let requests in flight finish.
+	c.log.Info("shutting down", "timeout", c.cfg.ShutdownTimeout)
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), c.cfg.ShutdownTimeout)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+func migrateCmd(ctx context.Context, c *command, args []string) error {
+	if len(args) == 0 {
+		return ErrUsage
+	}
+	m, err := postgres.NewMigrator(migrations.FS, c.cfg.OwnerDatabaseURL)
+	if err != nil {
+		return err
+	}
+	defer m.Close()
+	switch args[0] {
+	case "up":
+		err = m.Up()
+	case "down":
+		err = m.Down()
+	case "force":
+		var v int
+		if len(args) != 2 {
+			return ErrUsage
+		}
+		if _, err := fmt.Sscan(args[1], &v); err != nil {
+			return ErrUsage
+		}
+		err = m.Force(v)
+	case "version":
+	default:
+		return ErrUsage
+	}
+	if err != nil {
+		return fmt.Errorf("migrate %s: %w", args[0], err)
+	}
+	v, dirty, err := m.Version()
+	if err != nil {
+		return err
+	}
+	latest, _ := postgres.LatestVersion(migrations.FS)
+	fmt.Fprintf(c.env.Stdout, "version %d of %d", v, latest)
+	if dirty {
+		fmt.Fprint(c.env.Stdout, " (dirty: a migration failed halfway)")
+	}
+	fmt.Fprintln(c.env.Stdout)
+	return nil
+}
+
+func seedCmd(ctx context.Context, c *command, args []string) error {
+	if len(args) != 1 || args[0] != "demo" {
+		return ErrUsage
+	}
+	pool, err := c.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer pool.Close()
+	if err := postgres.CheckCurrent(ctx, pool, migrations.FS); err != nil {
+		return err
+	}
+	if err := seed.Demo(ctx, pool); err != nil {
+		return fmt.Errorf("seed demo: %w", err)
+	}
+	seed.PrintDemoAccounts(c.env.Stdout)
+	return nil
+}

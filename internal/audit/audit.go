@@ -1,0 +1,54 @@
+// Package audit records who did what to which object, from where. Events are
+// append-only: the application role may insert them, never change them.
+package audit
+
+import (
+	"context"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// Event is one audited action. Actor and client address come from the
+// context (see WithRequest), so stores need not thread them through.
+type Event struct {
+	Action     string // e.g. "user.create", "login.fail"
+	ObjectType string // e.g. "user", "agency"
+	ObjectID   string
+	Details    map[string]any
+}
+
+// Who is the acting user and where the request came from.
+type Who struct {
+	UserID     int64 // 0 before login
+	AgencyID   int32 // 0 before login
+	ClientAddr string
+}
+
+type whoKey struct{}
+
+// WithWho returns a context whose audit events carry who.
+func WithWho(ctx context.Context, who Who) context.Context {
+	return context.WithValue(ctx, whoKey{}, who)
+}
+
+// WhoFrom returns the actor and client address stored by WithWho.
+func WhoFrom(ctx context.Context) Who {
+	w, _ := ctx.Value(whoKey{}).(Who)
+	return w
+}
+
+
+// Record inserts e inside tx, so the event commits or rolls back with the
+// change it describes.
+func Record(ctx context.Context, tx pgx.Tx, e Event) error {
+	who := WhoFrom(ctx)
+	details := e.Details
+	if details == nil {
+		details = map[string]any{}
+	}
+	_, err := tx.Exec(ctx, `
+		INSERT INTO audit_events (actor_user_id, actor_agency_id, action, object_type, object_id, client_addr, details)
+		VALUES (nullif($1, 0), nullif($2, 0), $3, $4, $5, $6, $7)`,
+		who.UserID, who.AgencyID, e.Action, e.ObjectType, e.ObjectID, who.ClientAddr, details)
+	return err
+}

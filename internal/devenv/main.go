@@ -1,0 +1,45 @@
+// Command devenv is what make run and make test call: it installs what a
+// fresh Debian or Ubuntu machine lacks (as root; otherwise it prints the
+// command), starts a private PostgreSQL, and runs Handshake or its tests on
+// it.
+//
+//	go run ./internal/devenv run    # make run
+//	go run ./internal/devenv test   # make test
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/handshake-mekong/handshake/internal/app"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	var err error
+	switch cmd := firstArg(); cmd {
+	case "run":
+		err = run(ctx)
+	case "test":
+		err = test(ctx, os.Args[2:])
+	default:
+		fmt.Fprintln(os.Stderr, "usage: go run ./internal/devenv run|test [go test flags]")
+		os.Exit(2)
+	}
+	if err != nil && !errors.Is(err, app.ErrUsage) {
+		fmt.Fprintln(os.Stderr, "devenv:", err)
+		os.Exit(1)
+	}
+}
+
+func firstArg() string {
+	if len(os.Args) < 2 {
+		return ""
+	}
+	return os.Args[1]
+}

@@ -1,0 +1,60 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+
+	"github.com/handshake-mekong/handshake/internal/postgres/cluster"
+)
+
+// test is make test: every test, browser tests included, against a
+// throwaway cluster that it starts and removes (or TEST_DATABASE_URL), then
+// the linters.
+func test(ctx context.Context, goTestArgs []string) error {
+	if err := ensureBrowser(); err != nil {
+		if os.Getenv("CI") == "true" {
+			return err
+		}
+		fmt.Fprintf(os.Stderr, "devenv: %v\ndevenv: the browser tests will skip\n", err)
+	}
+	env := os.Environ()
+	if os.Getenv("TEST_DATABASE_URL") == "" {
+		if err := ensurePostgres(); err != nil {
+			return err
+		}
+		dir, err := os.MkdirTemp("", "handshake-test-")
+		if err != nil {
+			return err
+		}
+		if err := os.Chmod(dir, 0o755); err != nil {
+			return err
+		}
+		c, err := cluster.New(dir)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(os.Stderr, "devenv: throwaway PostgreSQL %s in %s\n", c.Major(), dir)
+		if err := c.Start(ctx); err != nil {
+			return err
+		}
+		defer c.Remove(context.Background())
+		env = append(env, "TEST_DATABASE_URL="+c.SuperuserURL("postgres"))
+	}
+	steps := [][]string{
+		append([]string{"go", "test"}, append(goTestArgs, "./...")...),
+		{"go", "vet", "./..."},
+		{"go", "tool", "staticcheck", "./..."},
+	}
+	for _, step := range steps {
+		fmt.Fprintln(os.Stderr, "devenv: running", step)
+		cmd := exec.CommandContext(ctx, step[0], step[1:]...)
+		cmd.Env = env
+		cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
+		if err := cmd.Run(); err != nil {
+			return fmt.Errorf("%v: %w", step, err)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,207 @@
+// Package server is Handshake's HTTP side: the router, the middleware every
+// request passes through, and one handler per page or action. Handlers read
+// the request, ask a feature package, and render a web component.
+package server
+
+import (
+	"bytes"
+	"context"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/a-h/templ"
+	"github.com/alexedwards/scs/pgxstore"
+	"github.com/alexedwards/scs/v2"
+	"github.com/go-chi/chi/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/handshake-mekong/handshake/internal/agencies"
+	"github.com/handshake-mekong/handshake/internal/auth"
+	"github.com/handshake-mekong/handshake/internal/config"
+	"github.com/handshake-mekong/handshake/internal/i18n"
+	"github.com/handshake-mekong/handshake/internal/postgres"
+	"github.com/handshake-mekong/handshake/web"
+)
+
+// Server holds what the handlers need.
+type Server struct {
+	cfg        config.Config
+	log        *slog.Logger
+	db         *pgxpool.Pool
+	migrations fs.FS
+	sessions   *scs.SessionManager
+	agencies   *agencies.Store
+	throttle   *auth.Throttle
+}
+
+// New wires a Server onto the application's pool. migrations is what
+// /readyz compares the database with.
+func New(cfg config.Config, log *slog.Logger, db *pgxpool.Pool, migrations fs.FS) *Server {
+	sm := scs.New()
+	sm.Store = pgxstore.New(db)
+	sm.IdleTimeout = cfg.SessionIdleTimeout
+	sm.Lifetime = cfg.SessionLifetime
+	sm.Cookie.Name = "handshake_session"
+	sm.Cookie.HttpOnly = true
+	sm.Cookie.SameSite = http.SameSiteLaxMode
+	sm.Cookie.Secure = cfg.CookieSecure
+	sm.Cookie.Persist = false
+	s := &Server{
+		cfg:        cfg,
+		log:        log,
+		db:         db,
+		migrations: migrations,
+		sessions:   sm,
+		agencies:   agencies.NewStore(db),
+		throttle:   auth.NewThrottle(db),
+	}
+	sm.ErrorFunc = func(w http.ResponseWriter, r *http.Request, err error) { s.serverError(w, r, err) }
+	return s
+}
+
+// Handler returns the whole application: middleware around the routes.
+func (s *Server) Handler() http.Handler {
+	r := chi.NewRouter()
+	r.Use(s.requestContext, s.logRequests, s.recoverPanics, securityHeaders, s.limitBody, s.crossOrigin,
+		s.sessions.LoadAndSave, s.loadActor, s.requireSignIn)
+
+	r.NotFound(s.notFound)
+	r.MethodNotAllowed(s.notFound)
+
+	r.Get("/healthz", s.healthz)
+	r.Get("/readyz", s.readyz)
+	r.Handle("/static/*", staticFiles())
+
+	r.Get("/login", s.loginForm)
+	r.Post("/login", s.login)
+	r.Post("/logout", s.logout)
+	r.Post("/language", s.setLanguage)
+
+	r.Get("/", s.home)
+	r.Get("/profile", s.profile)
+	r.Post("/profile", s.profileUpdate)
+	r.Get("/profile/password", s.profile)
+	r.Post("/profile/password", s.passwordChange)
+
+	r.Route("/admin/agencies", func(r chi.Router) {
+		r.Use(s.requirePlatformAdmin)
+		r.Get("/", s.agencyList)
+		r.Get("/new", s.agencyNew)
+		r.Post("/new", s.agencyCreate)
+		r.Get("/{id}", s.agencyShow)
+		r.Get("/{id}/edit", s.agencyEdit)
+		r.Post("/{id}/edit", s.agencyUpdate)
+		r.Post("/{id}/active", s.agencyActive)
+		r.Post("/{id}/admins", s.agencyAdminCreate)
+		r.Get("/{id}/admins/{user}", s.agencyAdminShow)
+		r.Post("/{id}/admins/{user}/active", s.agencyAdminActive)
+	})
+
+	r.Route("/agency/users", func(r chi.Router) {
+		r.Use(s.requireAgencyAdmin)
+		r.Get("/", s.userList)
+		r.Get("/new", s.userNew)
+		r.Post("/", s.userCreate)
+		r.Get("/{user}", s.userShow)
+		r.Post("/{user}/roles", s.userRoles)
+		r.Post("/{user}/active", s.userActive)
+		r.Post("/{user}/password", s.userPasswordReset)
+	})
+	return r
+}
+
+// SessionManager is exposed for tests that inspect sessions.
+func (s *Server) SessionManager() *scs.SessionManager { return s.sessions }
+
+func staticFiles() http.Handler {
+	sub, _ := fs.Sub(web.Static, "static")
+	files := http.StripPrefix("/static/", http.FileServerFS(sub))
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Cache-Control", "public, max-age=3600")
+		files.ServeHTTP(w, r)
+	})
+}
+
+// page returns the shell data every page shares.
+func (s *Server) page(r *http.Request, titleID string) web.Page {
+	p := web.Page{Title: i18n.T(r.Context(), titleID), Path: r.URL.RequestURI()}
+	if a := accountFrom(r.Context()); a != nil {
+		p.User = &web.User{
+			Name:               a.DisplayName,
+			Email:              a.Email,
+			AgencyName:         a.Agency.Name,
+			AgencyShort:        a.Agency.ShortName,
+			Roles:              a.Roles,
+			PlatformAdmin:      a.PlatformAdmin,
+			MustChangePassword: a.MustChangePassword,
+		}
+		p.Flash = s.sessions.PopString(r.Context(), sessionFlash)
+	}
+	return p
+}
+
+// render writes a component with status, rendering into a buffer first so
+// that a failed render never sends half a page.
+func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, c templ.Component) {
+	var buf bytes.Buffer
+	if err := c.Render(r.Context(), &buf); err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(status)
+	buf.WriteTo(w)
+}
+
+// redirect answers a form with 303 See Other, optionally with a flash.
+func (s *Server) redirect(w http.ResponseWriter, r *http.Request, to, flashID string) {
+	if flashID != "" {
+		s.sessions.Put(r.Context(), sessionFlash, flashID)
+	}
+	http.Redirect(w, r, to, http.StatusSeeOther)
+}
+
+func (s *Server) errorPage(w http.ResponseWriter, r *http.Request, status int, key string) {
+	s.render(w, r, status, web.ErrorPage(s.page(r, "error."+key+".title"), key))
+}
+
+func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
+	s.errorPage(w, r, http.StatusNotFound, "not_found")
+}
+
+// serverError logs what went wrong and shows the user a page that reveals
+// nothing of it.
+func (s *Server) serverError(w http.ResponseWriter, r *http.Request, err error) {
+	s.log.ErrorContext(r.Context(), "request failed", "err", err, "request_id", requestID(r.Context()))
+	var buf bytes.Buffer
+	if rerr := web.ErrorPage(web.Page{Title: i18n.T(r.Context(), "error.server.title"), Path: "/"}, "server").Render(r.Context(), &buf); rerr != nil {
+		http.Error(w, http.StatusText(http.StatusInternalServerError), http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(http.StatusInternalServerError)
+	buf.WriteTo(w)
+}
+
+func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Write([]byte("ok\n"))
+}
+
+// readyz answers 200 only when the database answers and its schema is the
+// one this binary expects, so a load balancer holds traffic from a replica
+// that is not ready.
+func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+	defer cancel()
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	if err := postgres.CheckCurrent(ctx, s.db, s.migrations); err != nil {
+		s.log.WarnContext(ctx, "not ready", "err", err)
+		w.WriteHeader(http.StatusServiceUnavailable)
+		w.Write([]byte("not ready\n"))
+		return
+	}
+	w.Write([]byte("ready\n"))
+}
