@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"slices"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -105,7 +106,7 @@ func serve(ctx context.Context, c *command, args []string) error {
 }
 
 func migrateCmd(ctx context.Context, c *command, args []string) error {
-	if len(args) == 0 {
+	if len(args) == 0 || !slices.Contains([]string{"up", "down", "force", "version"}, args[0]) {
 		return ErrUsage
 	}
 	m, err := postgres.NewMigrator(migrations.FS, c.cfg.OwnerDatabaseURL)
@@ -127,9 +128,6 @@ func migrateCmd(ctx context.Context, c *command, args []string) error {
 			return ErrUsage
 		}
 		err = m.Force(v)
-	case "version":
-	default:
-		return ErrUsage
 	}
 	if err != nil {
 		return fmt.Errorf("migrate %s: %w", args[0], err)

@@ -11,7 +11,7 @@ import (
 // Event is one audited action. Actor and client address come from the
 // context (see WithRequest), so stores need not thread them through.
 type Event struct {
-	Action     string // e.g. "user.create", "login.fail"
+	Action     string // e.g. "user.create", "agency.update"
 	ObjectType string // e.g. "user", "agency"
 	ObjectID   string
 	Details    map[string]any
@@ -36,7 +36,6 @@ func WhoFrom(ctx context.Context) Who {
 	w, _ := ctx.Value(whoKey{}).(Who)
 	return w
 }
-
 
 // Record inserts e inside tx, so the event commits or rolls back with the
 // change it describes.

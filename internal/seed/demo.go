@@ -6,7 +6,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"strings"
 	"text/tabwriter"
 
 	"github.com/jackc/pgx/v5"
@@ -113,18 +112,15 @@ func Demo(ctx context.Context, db *pgxpool.Pool) error {
 }
 
 // PrintDemoAccounts lists the demo accounts for the person who started the
-// demo.
+// demo, one a line.
 func PrintDemoAccounts(w io.Writer) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintf(tw, "Demo accounts (password for all: %s)\n", DemoPassword)
+	fmt.Fprintf(tw, "Demo accounts, all with the password %s:\n", DemoPassword)
 	fmt.Fprintf(tw, "  %s\tplatform admin\n", PlatformAdminEmail)
 	for _, a := range DemoAgencies {
-		roles := access.RolesFor(a.Kind)
-		emails := make([]string, len(roles))
-		for i, r := range roles {
-			emails[i] = Email(r, a.Code)
+		for _, r := range access.RolesFor(a.Kind) {
+			fmt.Fprintf(tw, "  %s\t%s, %s %s\n", Email(r, a.Code), a.People[r], a.ShortName, a.Country)
 		}
-		fmt.Fprintf(tw, "  %s\t%s, %s\n", strings.Join(emails, ", "), a.ShortName, a.Country)
 	}
 	tw.Flush()
 }

@@ -1,0 +1,42 @@
+package config
+
+import (
+	"log/slog"
+	"strings"
+	"testing"
+	"time"
+)
+
+func env(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
+
+func TestDefaults(t *testing.T) {
+	c, err := FromEnv(env(map[string]string{"DATABASE_URL": "postgres://app@db/handshake"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.ListenAddr != ":8080" || c.OwnerDatabaseURL != c.DatabaseURL || c.Development || c.CookieSecure ||
+		c.SessionIdleTimeout != 30*time.Minute || c.SessionLifetime != 12*time.Hour || c.LogLevel != slog.LevelInfo {
+		t.Fatalf("unexpected defaults: %+v", c)
+	}
+}
+
+func TestBadValuesAreAllReported(t *testing.T) {
+	_, err := FromEnv(env(map[string]string{
+		"COOKIE_SECURE": "perhaps", "DB_MAX_CONNS": "0", "SESSION_IDLE_TIMEOUT": "soon", "HANDSHAKE_ENV": "staging", "LOG_LEVEL": "loud",
+	}))
+	if err == nil {
+		t.Fatal("no error for bad values")
+	}
+	for _, name := range []string{"COOKIE_SECURE", "DB_MAX_CONNS", "SESSION_IDLE_TIMEOUT", "HANDSHAKE_ENV", "LOG_LEVEL"} {
+		if !strings.Contains(err.Error(), name) {
+			t.Errorf("error does not name %s: %v", name, err)
+		}
+	}
+}
+
+func TestRequireDatabase(t *testing.T) {
+	c, _ := FromEnv(env(nil))
+	if err := c.RequireDatabase(); err == nil || !strings.Contains(err.Error(), "make run") {
+		t.Fatalf("got %v, want an error that points to make run", err)
+	}
+}

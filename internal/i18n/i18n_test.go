@@ -1,0 +1,205 @@
+package i18n_test
+
+import (
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/BurntSushi/toml"
+
+	"github.com/handshake-mekong/handshake/internal/access"
+	"github.com/handshake-mekong/handshake/internal/i18n"
+)
+
+var pluralForms = []string{"zero", "one", "two", "few", "many", "other"}
+
+// messages flattens a catalog into message ID → its text (plural forms
+// joined), the way go-i18n reads nested tables.
+func messages(t *testing.T, lang string) map[string]string {
+	t.Helper()
+	var raw map[string]any
+	if _, err := toml.DecodeFile(filepath.Join("catalog", lang+".toml"), &raw); err != nil {
+		t.Fatalf("%s.toml: %v", lang, err)
+	}
+	out := map[string]string{}
+	var walk func(prefix string, m map[string]any)
+	walk = func(prefix string, m map[string]any) {
+		for k, v := range m {
+			id := strings.TrimPrefix(prefix+"."+k, ".")
+			switch v := v.(type) {
+			case string:
+				out[id] = v
+			case map[string]any:
+				if isPlural(v) {
+					var forms []string
+					for _, f := range pluralForms {
+						if s, ok := v[f].(string); ok {
+							forms = append(forms, s)
+						}
+					}
+					out[id] = strings.Join(forms, " | ")
+				} else {
+					walk(id, v)
+				}
+			}
+		}
+	}
+	walk("", raw)
+	return out
+}
+
+func isPlural(m map[string]any) bool {
+	for k := range m {
+		if !slices.Contains(pluralForms, k) {
+			return false
+		}
+	}
+	return len(m) > 0
+}
+
+func TestEveryLanguageHasEveryMessage(t *testing.T) {
+	en := messages(t, "en")
+	for _, lang := range i18n.Languages[1:] {
+		other := messages(t, lang)
+		for id, text := range en {
+			tr, ok := other[id]
+			switch {
+			case !ok:
+				t.Errorf("%s.toml lacks %s", lang, id)
+			case strings.TrimSpace(tr) == "":
+				t.Errorf("%s.toml: %s is empty", lang, id)
+			case placeholders(tr) != placeholders(text):
+				t.Errorf("%s.toml: %s has placeholders %s, English has %s", lang, id, placeholders(tr), placeholders(text))
+			}
+		}
+		for id := range other {
+			if _, ok := en[id]; !ok {
+				t.Errorf("%s.toml has %s, which en.toml does not", lang, id)
+			}
+		}
+	}
+}
+
+// TestTranslationsAreNotEnglishCopies: Thai and Khmer must be real
+// translations. A message may equal the English only when it holds no
+// letters of its own to translate (a placeholder, a code).
+func TestTranslationsAreNotEnglishCopies(t *testing.T) {
+	en := messages(t, "en")
+	script := map[string]*regexp.Regexp{"th": regexp.MustCompile(`\p{Thai}`), "km": regexp.MustCompile(`\p{Khmer}`)}
+	for _, lang := range i18n.Languages[1:] {
+		other := messages(t, lang)
+		var native int
+		for id, tr := range other {
+			if script[lang].MatchString(tr) {
+				native++
+			} else if tr == en[id] && regexp.MustCompile(`[a-z]{3}`).MatchString(placeholderFree(tr)) {
+				t.Errorf("%s.toml: %s is the English text %q", lang, id, tr)
+			}
+		}
+		if native < len(other)*9/10 {
+			t.Errorf("%s.toml: only %d of %d messages are in %s script", lang, native, len(other), lang)
+		}
+	}
+}
+
+var placeholderRE = regexp.MustCompile(`\{\{\s*\.\w+\s*\}\}`)
+
+func placeholders(s string) string {
+	found := placeholderRE.FindAllString(s, -1)
+	slices.Sort(found)
+	return strings.Join(slices.Compact(found), ",")
+}
+
+func placeholderFree(s string) string { return placeholderRE.ReplaceAllString(s, "") }
+
+// keyRE finds message IDs written in the code: quoted section.key strings.
+var keyRE = regexp.MustCompile(`"([a-z_]+(?:\.[a-zA-Z_]+)+)"`)
+
+// TestEveryMessageTheCodeUsesExists scans the Go and templ sources for
+// message IDs, and adds the IDs built from roles, kinds and countries, so a
+// page can never show a raw ID.
+func TestEveryMessageTheCodeUsesExists(t *testing.T) {
+	en := messages(t, "en")
+	sections := map[string]bool{}
+	for id := range en {
+		sections[strings.SplitN(id, ".", 2)[0]] = true
+	}
+	used := map[string]string{}
+	root := filepath.Join("..", "..")
+	for _, dir := range []string{"internal", "web"} {
+		err := filepath.WalkDir(filepath.Join(root, dir), func(path string, d fs.DirEntry, err error) error {
+			if err != nil || d.IsDir() || strings.HasSuffix(path, "_templ.go") || strings.HasSuffix(path, "_test.go") {
+				return err
+			}
+			if !strings.HasSuffix(path, ".go") && !strings.HasSuffix(path, ".templ") {
+				return nil
+			}
+			b, err := os.ReadFile(path)
+			for _, m := range keyRE.FindAllStringSubmatch(string(b), -1) {
+				if sections[strings.SplitN(m[1], ".", 2)[0]] {
+					used[m[1]] = path
+				}
+			}
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, r := range access.Roles {
+		used["role."+string(r)] = "access.Roles"
+		used["roledesc."+string(r)] = "access.Roles"
+	}
+	for _, k := range access.Kinds {
+		used["kind."+string(k)] = "access.Kinds"
+	}
+	for _, c := range access.Countries {
+		used["country."+c] = "access.Countries"
+	}
+	for _, page := range []string{"not_found", "server", "too_large", "cross_origin", "bad_request"} {
+		used["error."+page+".title"] = "errorPage"
+		used["error."+page+".text"] = "errorPage"
+	}
+	if len(used) < 50 {
+		t.Fatalf("found only %d message IDs in the code; the scan is broken", len(used))
+	}
+	for id, where := range used {
+		if _, ok := en[id]; !ok {
+			t.Errorf("%s uses message %s, which en.toml lacks", where, id)
+		}
+	}
+}
+
+func TestNegotiatePicksASupportedLanguage(t *testing.T) {
+	for header, want := range map[string]string{
+		"":                        "en",
+		"th-TH,th;q=0.9":          "th",
+		"km":                      "km",
+		"fr-FR,km;q=0.8,en;q=0.5": "km",
+		"de":                      "en",
+		"garbage;;;":              "en",
+	} {
+		if got := i18n.Negotiate(header); got != want {
+			t.Errorf("Negotiate(%q) = %q, want %q", header, got, want)
+		}
+	}
+}
+
+func TestPluralsAndData(t *testing.T) {
+	en := i18n.For("en")
+	if got := en.N("login.throttled", 1, map[string]any{"Count": 1}); !strings.Contains(got, "1 minute ") {
+		t.Errorf("one: %q", got)
+	}
+	if got := en.N("login.throttled", 7, map[string]any{"Count": 7}); !strings.Contains(got, "7 minutes") {
+		t.Errorf("other: %q", got)
+	}
+	for _, lang := range i18n.Languages {
+		if got := i18n.For(lang).N("login.throttled", 7, map[string]any{"Count": 7}); !strings.Contains(got, "7") {
+			t.Errorf("%s: %q lacks the count", lang, got)
+		}
+	}
+}
