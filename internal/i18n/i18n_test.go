@@ -94,6 +94,11 @@ func TestTranslationsAreNotEnglishCopies(t *testing.T) {
 		other := messages(t, lang)
 		var native int
 		for id, tr := range other {
+			for l, re := range script {
+				if l != lang && re.MatchString(tr) {
+					t.Errorf("%s.toml: %s holds %s script: %q", lang, id, l, tr)
+				}
+			}
 			if script[lang].MatchString(tr) {
 				native++
 			} else if tr == en[id] && regexp.MustCompile(`[a-z]{3}`).MatchString(placeholderFree(tr)) {
