@@ -80,7 +80,7 @@ func TestAgencyAdminCreatesUserWhoMustChangePassword(t *testing.T) {
 	wantStatus(t, "unknown role", wrongRole, http.StatusUnprocessableEntity)
 	wrongRole.mustContain(t, "does not exist in this kind of agency")
 
-	res := admin.post("/agency/users", url.Values{"email": {"Sreyleak@AIM.example"}, "display_name": {"Sreyleak Chan"}, "language": {"km"}, "roles": {"caseworker"}})
+	res := admin.post("/agency/users", url.Values{"email": {"Sreyleak@AIM.example"}, "display_name": {"Sreyleak Chan"}, "language": {"en"}, "roles": {"caseworker"}})
 	wantStatus(t, "create", res, http.StatusOK)
 	password := regexp.MustCompile(`id="temporary-password">([a-z2-7-]+)<`).FindStringSubmatch(res.body)
 	if password == nil {

@@ -242,8 +242,8 @@ func saveScreenshot(t *testing.T, ctx context.Context, name string) {
 }
 
 func TestBrowserSignInAndSwitchLanguages(t *testing.T) {
+	ctx := newBrowser(t) // first, so a missing Chromium skips before a database is made
 	a := newApp(t)
-	ctx := newBrowser(t)
 	mustDo(t, ctx, "phone viewport", chromedp.EmulateViewport(phoneWidth, phoneHeight))
 
 	mustDo(t, ctx, "open /login", chromedp.Navigate(a.srv.URL+"/login"))
@@ -261,8 +261,8 @@ func TestBrowserSignInAndSwitchLanguages(t *testing.T) {
 }
 
 func TestBrowserAdminPagesFitAPhone(t *testing.T) {
-	a := newApp(t)
 	ctx := newBrowser(t)
+	a := newApp(t)
 	mustDo(t, ctx, "phone viewport", chromedp.EmulateViewport(phoneWidth, phoneHeight))
 
 	mustDo(t, ctx, "open /login", chromedp.Navigate(a.srv.URL+"/login"))

@@ -9,6 +9,7 @@ import (
 
 	"github.com/handshake-mekong/handshake/internal/agencies"
 	"github.com/handshake-mekong/handshake/internal/i18n"
+	"github.com/handshake-mekong/handshake/internal/validate"
 	"github.com/handshake-mekong/handshake/web"
 )
 
@@ -29,7 +30,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ctx := r.Context()
-	email := strings.ToLower(strings.TrimSpace(r.PostForm.Get("email")))
+	email := strings.ToLower(strings.TrimSpace(validate.Clean(r.PostForm.Get("email"))))
 	password := r.PostForm.Get("password")
 	addr := stateFrom(ctx).clientAddr
 	v := web.LoginView{Form: web.Form{Values: url.Values{"email": {email}}}, Next: localPath(r.PostForm.Get("next"))}

@@ -48,7 +48,7 @@ func (e Errors) Err() error {
 func (e Errors) Text(field, value string, required bool, minLen, maxLen int) {
 	n := utf8.RuneCountInString(value)
 	switch {
-	case !utf8.ValidString(value):
+	case !utf8.ValidString(value) || strings.ContainsRune(value, 0):
 		e.Add(field, "error.invalid_text", nil)
 	case n == 0 && required:
 		e.Add(field, "error.required", nil)
@@ -66,7 +66,7 @@ func (e Errors) Email(field, value string) {
 		return
 	}
 	a, err := mail.ParseAddress(value)
-	if err != nil || a.Address != value || len(value) > 254 || !strings.Contains(value[strings.LastIndex(value, "@"):], ".") {
+	if err != nil || !utf8.ValidString(value) || strings.ContainsRune(value, 0) || a.Address != value || len(value) > 254 || !strings.Contains(value[strings.LastIndex(value, "@"):], ".") {
 		e.Add(field, "error.email", nil)
 	}
 }
@@ -84,4 +84,11 @@ func OneOf[T comparable](e Errors, field string, value T, allowed []T) {
 		return
 	}
 	e.Add(field, "error.choice", nil)
+}
+
+// Clean makes text safe to look up: valid UTF-8 without NUL bytes, which
+// PostgreSQL refuses. For fields that are matched, not stored, such as a
+// login email.
+func Clean(s string) string {
+	return strings.ToValidUTF8(strings.ReplaceAll(s, "\x00", ""), "\uFFFD")
 }
