@@ -4,11 +4,15 @@
 
 .PHONY: run test generate build fmt
 
+# devenv is built, not run with go run, so that Ctrl-C reaches it directly and
+# it can stop the server and then PostgreSQL in order.
 run: ## Handshake with demo data on a private PostgreSQL in .data/ (or DATABASE_URL)
-	go run ./internal/devenv run
+	@go build -o bin/devenv ./internal/devenv
+	@bin/devenv run
 
 test: ## every test, browser tests included, on a throwaway PostgreSQL (or TEST_DATABASE_URL)
-	go run ./internal/devenv test $(TESTFLAGS)
+	@go build -o bin/devenv ./internal/devenv
+	@bin/devenv test $(TESTFLAGS)
 
 generate: ## regenerate the templ components after editing a .templ file
 	go tool templ generate

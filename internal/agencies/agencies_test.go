@@ -191,3 +191,54 @@ func TestCreatePlatformAdminMakesTheOperatorAgencyOnce(t *testing.T) {
 		t.Fatalf("platform admin login: %+v, %v", a.User, err)
 	}
 }
+
+func TestNoAgencyAdminManagesAPlatformAdmin(t *testing.T) {
+	db, s := demo(t)
+	ctx := context.Background()
+	platform := actor(t, s, seed.PlatformAdminEmail)
+	// The operator agency gets an admin of its own.
+	_, password, err := s.CreateUser(ctx, platform, platform.AgencyID, agencies.UserInput{Email: "ops-admin@handshake.example",
+		DisplayName: "Ops admin", Language: "en"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	opsAdmin, err := s.Authenticate(ctx, "ops-admin@handshake.example", password)
+	if err != nil {
+		t.Fatal(err)
+	}
+	users, err := s.ListUsers(ctx, opsAdmin.Actor())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, u := range users {
+		if u.PlatformAdmin {
+			t.Errorf("the operator agency's admin sees platform admin %s", u.Email)
+		}
+	}
+	if _, err := s.ResetPassword(ctx, opsAdmin.Actor(), platform.UserID); !errors.Is(err, agencies.ErrNotFound) {
+		t.Fatalf("an agency admin reset the platform admin's password: %v", err)
+	}
+	if err := s.SetActive(ctx, opsAdmin.Actor(), platform.UserID, false); !errors.Is(err, agencies.ErrNotFound) {
+		t.Fatalf("an agency admin deactivated the platform admin: %v", err)
+	}
+	var active bool
+	db.Owner.QueryRow(ctx, `SELECT active FROM users WHERE id = $1`, platform.UserID).Scan(&active)
+	if !active {
+		t.Fatal("the platform admin was deactivated")
+	}
+}
+
+func TestSignInsAreAudited(t *testing.T) {
+	db, s := demo(t)
+	ctx := context.Background()
+	if _, err := s.Authenticate(ctx, "analyst@aim.example", "wrong password!"); !errors.Is(err, agencies.ErrBadCredentials) {
+		t.Fatalf("wrong password: %v", err)
+	}
+	a := actor(t, s, "analyst@aim.example")
+	var fails, logins int
+	db.Owner.QueryRow(ctx, `SELECT count(*) FILTER (WHERE action = 'login.fail' AND details->>'email' = 'analyst@aim.example'),
+		count(*) FILTER (WHERE action = 'login' AND actor_user_id = $1) FROM audit_events`, a.UserID).Scan(&fails, &logins)
+	if fails != 1 || logins != 1 {
+		t.Fatalf("audit: %d failed and %d successful sign-ins, want 1 and 1", fails, logins)
+	}
+}

@@ -102,9 +102,33 @@ func (a Account) CanSignIn() bool { return a.Active && a.Agency.Active }
 var ErrBadCredentials = errors.New("wrong email or password")
 
 // Authenticate checks an email and password. Every failure costs the same
-// time and returns ErrBadCredentials.
+// time and returns ErrBadCredentials. Both outcomes are audit events, so a
+// guessing campaign shows in the log.
 func (s *Store) Authenticate(ctx context.Context, email, password string) (Account, error) {
 	email = strings.ToLower(strings.TrimSpace(email))
+	a, err := s.authenticate(ctx, email, password)
+	switch {
+	case errors.Is(err, ErrBadCredentials):
+		if err := audit.Record(ctx, s.db, audit.Event{Action: "login.fail", ObjectType: "user",
+			Details: map[string]any{"email": email}}); err != nil {
+			return Account{}, err
+		}
+		return Account{}, ErrBadCredentials
+	case err != nil:
+		return Account{}, err
+	}
+	who := audit.WhoFrom(ctx)
+	who.UserID, who.AgencyID = a.ID, a.AgencyID
+	err = pgx.BeginFunc(ctx, s.db, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `UPDATE users SET last_login_at = now() WHERE id = $1`, a.ID); err != nil {
+			return err
+		}
+		return audit.Record(audit.WithWho(ctx, who), tx, audit.Event{Action: "login", ObjectType: "user", ObjectID: itoa(a.ID)})
+	})
+	return a, err
+}
+
+func (s *Store) authenticate(ctx context.Context, email, password string) (Account, error) {
 	var id int64
 	var hash string
 	err := s.db.QueryRow(ctx, `SELECT id, password_hash FROM users WHERE email = $1`, email).Scan(&id, &hash)
@@ -125,8 +149,7 @@ func (s *Store) Authenticate(ctx context.Context, email, password string) (Accou
 	if !a.CanSignIn() {
 		return Account{}, ErrBadCredentials
 	}
-	_, err = s.db.Exec(ctx, `UPDATE users SET last_login_at = now() WHERE id = $1`, id)
-	return a, err
+	return a, nil
 }
 
 // ListUsers returns the users of the actor's own agency, for its admin.
@@ -134,7 +157,8 @@ func (s *Store) ListUsers(ctx context.Context, actor access.Actor) ([]User, erro
 	if !actor.CanManageUsersOf(actor.AgencyID) {
 		return nil, ErrNotFound
 	}
-	return s.users(ctx, `WHERE u.agency_id = $1 ORDER BY u.active DESC, u.display_name`, actor.AgencyID)
+	cond, arg, _ := scope(actor)
+	return s.users(ctx, `WHERE `+cond+` ORDER BY u.active DESC, u.display_name`, arg)
 }
 
 // ListAgencyAdmins returns the admins of an agency, for the platform admin.
@@ -151,13 +175,14 @@ func (s *Store) users(ctx context.Context, where string, args ...any) ([]User, e
 }
 
 // scope is which users an actor may manage: an agency admin those of their
-// own agency; the platform admin the agency admins of any agency. It is the
-// one place that answers the question, as a condition on users u with one
-// argument, $1, so no query can forget it.
+// own agency; the platform admin the agency admins of any agency. Platform
+// admins are nobody's to manage, so an admin of the operator agency cannot
+// take over the platform. It is the one place that answers the question, as
+// a condition on users u with one argument, $1, so no query can forget it.
 func scope(actor access.Actor) (cond string, arg any, ok bool) {
 	switch {
 	case actor.Has(access.AgencyAdmin):
-		return `u.agency_id = $1`, actor.AgencyID, true
+		return `u.agency_id = $1 AND NOT u.is_platform_admin`, actor.AgencyID, true
 	case actor.PlatformAdmin:
 		return `'agency_admin' = ANY (u.roles) AND u.id <> $1`, actor.UserID, true
 	}

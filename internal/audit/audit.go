@@ -5,7 +5,7 @@ package audit
 import (
 	"context"
 
-	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 )
 
 // Event is one audited action. Actor and client address come from the
@@ -37,9 +37,14 @@ func WhoFrom(ctx context.Context) Who {
 	return w
 }
 
-// Record inserts e inside tx, so the event commits or rolls back with the
-// change it describes.
-func Record(ctx context.Context, tx pgx.Tx, e Event) error {
+// Execer is a transaction or a pool.
+type Execer interface {
+	Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error)
+}
+
+// Record inserts e. Given the transaction of a change, the event commits or
+// rolls back with the change it describes.
+func Record(ctx context.Context, tx Execer, e Event) error {
 	who := WhoFrom(ctx)
 	details := e.Details
 	if details == nil {

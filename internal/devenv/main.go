@@ -3,8 +3,8 @@
 // command), starts a private PostgreSQL, and runs Handshake or its tests on
 // it.
 //
-//	go run ./internal/devenv run    # make run
-//	go run ./internal/devenv test   # make test
+//	bin/devenv run    # make run
+//	bin/devenv test   # make test
 package main
 
 import (
@@ -28,7 +28,7 @@ func main() {
 	case "test":
 		err = test(ctx, os.Args[2:])
 	default:
-		fmt.Fprintln(os.Stderr, "usage: go run ./internal/devenv run|test [go test flags]")
+		fmt.Fprintln(os.Stderr, "usage: devenv run|test [go test flags]")
 		os.Exit(2)
 	}
 	if err != nil && !errors.Is(err, app.ErrUsage) {

@@ -7,9 +7,5 @@ import (
 )
 
 func (s *Server) home(w http.ResponseWriter, r *http.Request) {
-	if r.URL.Path != "/" {
-		s.notFound(w, r)
-		return
-	}
 	s.render(w, r, http.StatusOK, web.HomePage(s.page(r, "nav.home"), *accountFrom(r.Context())))
 }
