@@ -36,8 +36,18 @@ func newCommand(env Env) (*command, error) {
 	return &command{env: env, cfg: cfg, log: newLogger(env.Stderr, cfg.Development, cfg.LogLevel)}, nil
 }
 
-func (c *command) open(ctx context.Context) (*pgxpool.Pool, error) {
-	return postgres.Open(ctx, c.cfg.DatabaseURL, c.cfg.DBMaxConns)
+// openCurrent opens the pool and refuses a database whose schema is not the
+// binary's.
+func (c *command) openCurrent(ctx context.Context) (*pgxpool.Pool, error) {
+	pool, err := postgres.Open(ctx, c.cfg.DatabaseURL, c.cfg.DBMaxConns)
+	if err != nil {
+		return nil, err
+	}
+	if err := postgres.CheckCurrent(ctx, pool, migrations.FS); err != nil {
+		pool.Close()
+		return nil, err
+	}
+	return pool, nil
 }
 
 func (c *command) migrateUp() error {
@@ -65,14 +75,11 @@ func serve(ctx context.Context, c *command, args []string) error {
 			return err
 		}
 	}
-	pool, err := c.open(ctx)
+	pool, err := c.openCurrent(ctx)
 	if err != nil {
-		return err
-	}
-	defer pool.Close()
-	if err := postgres.CheckCurrent(ctx, pool, migrations.FS); err != nil {
 		return fmt.Errorf("refusing to serve: %w", err)
 	}
+	defer pool.Close()
 
 	srv := &http.Server{
 		Addr:              c.cfg.ListenAddr,
@@ -149,14 +156,11 @@ func seedCmd(ctx context.Context, c *command, args []string) error {
 	if len(args) != 1 || args[0] != "demo" {
 		return ErrUsage
 	}
-	pool, err := c.open(ctx)
+	pool, err := c.openCurrent(ctx)
 	if err != nil {
 		return err
 	}
 	defer pool.Close()
-	if err := postgres.CheckCurrent(ctx, pool, migrations.FS); err != nil {
-		return err
-	}
 	if err := seed.Demo(ctx, pool); err != nil {
 		return fmt.Errorf("seed demo: %w", err)
 	}

@@ -12,9 +12,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/handshake-mekong/handshake/internal/agencies"
-	"github.com/handshake-mekong/handshake/internal/postgres"
 	"github.com/handshake-mekong/handshake/internal/validate"
-	"github.com/handshake-mekong/handshake/migrations"
 )
 
 // userCmd creates a platform admin. The password never comes from an
@@ -35,14 +33,11 @@ func userCmd(ctx context.Context, c *command, args []string) error {
 	if err != nil {
 		return err
 	}
-	pool, err := c.open(ctx)
+	pool, err := c.openCurrent(ctx)
 	if err != nil {
 		return err
 	}
 	defer pool.Close()
-	if err := postgres.CheckCurrent(ctx, pool, migrations.FS); err != nil {
-		return err
-	}
 	id, err := agencies.NewStore(pool).CreatePlatformAdmin(ctx, *email, *name, password, strings.ToUpper(*country))
 	if verrs, ok := errors.AsType[validate.Errors](err); ok {
 		return fmt.Errorf("not created: %s", verrs.Error())

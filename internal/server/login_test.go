@@ -6,7 +6,9 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/handshake-mekong/handshake/internal/config"
 	"github.com/handshake-mekong/handshake/internal/seed"
 )
 
@@ -139,4 +141,19 @@ func userID(t *testing.T, a *app, email string) string {
 		t.Fatal(err)
 	}
 	return id
+}
+
+func TestSessionsEndWhenIdleAndAtTheirLifetime(t *testing.T) {
+	for name, set := range map[string]func(*config.Config){
+		"idle":     func(c *config.Config) { c.SessionIdleTimeout = time.Second },
+		"lifetime": func(c *config.Config) { c.SessionLifetime = time.Second },
+	} {
+		t.Run(name, func(t *testing.T) {
+			a := newAppWith(t, set)
+			c := a.signedIn("analyst@kh-ahtjp.example")
+			wantStatus(t, "at once", c.get("/"), http.StatusOK)
+			time.Sleep(1500 * time.Millisecond)
+			wantStatus(t, "after the timeout", c.get("/"), http.StatusSeeOther)
+		})
+	}
 }

@@ -30,6 +30,12 @@ type app struct {
 
 func newApp(t *testing.T) *app {
 	t.Helper()
+	return newAppWith(t, func(*config.Config) {})
+}
+
+// newAppWith is newApp with the configuration changed by set.
+func newAppWith(t *testing.T, set func(*config.Config)) *app {
+	t.Helper()
 	db := pgtest.New(t)
 	if err := seed.Demo(context.Background(), db.App); err != nil {
 		t.Fatal(err)
@@ -38,6 +44,7 @@ func newApp(t *testing.T) *app {
 	if err != nil {
 		t.Fatal(err)
 	}
+	set(&cfg)
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	if testing.Verbose() {
 		log = slog.New(slog.NewTextHandler(os.Stderr, nil))
