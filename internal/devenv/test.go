@@ -42,8 +42,10 @@ func test(ctx context.Context, goTestArgs []string) error {
 		defer c.Remove(context.Background())
 		env = append(env, "TEST_DATABASE_URL="+c.SuperuserURL("postgres"))
 	}
+	// -count=1: the tests run against a database, so a cached pass from an
+	// earlier run proves nothing about this one. TESTFLAGS may override it.
 	steps := [][]string{
-		append([]string{"go", "test"}, append(goTestArgs, "./...")...),
+		append([]string{"go", "test", "-count=1"}, append(goTestArgs, "./...")...),
 		{"go", "vet", "./..."},
 		{"go", "tool", "staticcheck", "./..."},
 	}
