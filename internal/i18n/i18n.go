@@ -6,6 +6,7 @@ import (
 	"context"
 	"embed"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"sync"
 
@@ -20,14 +21,21 @@ var Languages = []string{"en", "th", "km"}
 // LanguageNames are each language's name in itself, for the picker.
 var LanguageNames = map[string]string{"en": "English", "th": "ไทย", "km": "ខ្មែរ"}
 
+// Each feature keeps its messages in catalog/<feature>.<lang>.toml, so that
+// the strings of a feature and their translations travel together.
+//
 //go:embed catalog/*.toml
 var catalogs embed.FS
 
 var bundle = sync.OnceValues(func() (*goi18n.Bundle, error) {
 	b := goi18n.NewBundle(language.English)
 	b.RegisterUnmarshalFunc("toml", toml.Unmarshal)
-	for _, lang := range Languages {
-		if _, err := b.LoadMessageFileFS(catalogs, "catalog/"+lang+".toml"); err != nil {
+	files, err := fs.Glob(catalogs, "catalog/*.toml")
+	if err != nil {
+		return nil, err
+	}
+	for _, f := range files {
+		if _, err := b.LoadMessageFileFS(catalogs, f); err != nil {
 			return nil, err
 		}
 	}

@@ -17,38 +17,50 @@ import (
 
 var pluralForms = []string{"zero", "one", "two", "few", "many", "other"}
 
-// messages flattens a catalog into message ID → its text (plural forms
-// joined), the way go-i18n reads nested tables.
+// messages flattens the catalogs of one language into message ID → its
+// text (plural forms joined), the way go-i18n reads nested tables. An ID in
+// two files fails the test: one of them would silently win.
 func messages(t *testing.T, lang string) map[string]string {
 	t.Helper()
-	var raw map[string]any
-	if _, err := toml.DecodeFile(filepath.Join("catalog", lang+".toml"), &raw); err != nil {
-		t.Fatalf("%s.toml: %v", lang, err)
+	files, err := filepath.Glob(filepath.Join("catalog", "*."+lang+".toml"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no catalog files for %s: %v", lang, err)
 	}
 	out := map[string]string{}
-	var walk func(prefix string, m map[string]any)
-	walk = func(prefix string, m map[string]any) {
-		for k, v := range m {
-			id := strings.TrimPrefix(prefix+"."+k, ".")
-			switch v := v.(type) {
-			case string:
-				out[id] = v
-			case map[string]any:
-				if isPlural(v) {
+	for _, file := range files {
+		var raw map[string]any
+		if _, err := toml.DecodeFile(file, &raw); err != nil {
+			t.Fatalf("%s: %v", file, err)
+		}
+		var walk func(prefix string, m map[string]any)
+		walk = func(prefix string, m map[string]any) {
+			for k, v := range m {
+				id := strings.TrimPrefix(prefix+"."+k, ".")
+				var text string
+				switch v := v.(type) {
+				case string:
+					text = v
+				case map[string]any:
+					if !isPlural(v) {
+						walk(id, v)
+						continue
+					}
 					var forms []string
 					for _, f := range pluralForms {
 						if s, ok := v[f].(string); ok {
 							forms = append(forms, s)
 						}
 					}
-					out[id] = strings.Join(forms, " | ")
-				} else {
-					walk(id, v)
+					text = strings.Join(forms, " | ")
 				}
+				if _, dup := out[id]; dup {
+					t.Errorf("%s: %s is defined in another %s catalog too", file, id, lang)
+				}
+				out[id] = text
 			}
 		}
+		walk("", raw)
 	}
-	walk("", raw)
 	return out
 }
 
@@ -69,7 +81,7 @@ func TestEveryLanguageHasEveryMessage(t *testing.T) {
 			tr, ok := other[id]
 			switch {
 			case !ok:
-				t.Errorf("%s.toml lacks %s", lang, id)
+				t.Errorf("the %s catalogs lack %s", lang, id)
 			case strings.TrimSpace(tr) == "":
 				t.Errorf("%s.toml: %s is empty", lang, id)
 			case placeholders(tr) != placeholders(text):
@@ -78,7 +90,7 @@ func TestEveryLanguageHasEveryMessage(t *testing.T) {
 		}
 		for id := range other {
 			if _, ok := en[id]; !ok {
-				t.Errorf("%s.toml has %s, which en.toml does not", lang, id)
+				t.Errorf("the %s catalogs have %s, which the English ones do not", lang, id)
 			}
 		}
 	}
