@@ -50,9 +50,13 @@ func Record(ctx context.Context, tx Execer, e Event) error {
 	if details == nil {
 		details = map[string]any{}
 	}
+	// Inside a transaction that set the acting user for row-level security
+	// (postgres.AsActor), that user is the actor even when the context
+	// carries none.
 	_, err := tx.Exec(ctx, `
 		INSERT INTO audit_events (actor_user_id, actor_agency_id, action, object_type, object_id, client_addr, details)
-		VALUES (nullif($1, 0), nullif($2, 0), $3, $4, $5, $6, $7)`,
+		VALUES (coalesce(nullif($1, 0), nullif(current_setting('app.user_id', true), '')::bigint),
+			coalesce(nullif($2, 0), nullif(current_setting('app.agency_id', true), '')::integer), $3, $4, $5, $6, $7)`,
 		who.UserID, who.AgencyID, e.Action, e.ObjectType, e.ObjectID, who.ClientAddr, details)
 	return err
 }

@@ -1,0 +1,292 @@
+package cases_test
+
+import (
+	"context"
+	"errors"
+	"regexp"
+	"slices"
+	"testing"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/handshake-mekong/handshake/internal/access"
+	"github.com/handshake-mekong/handshake/internal/agencies"
+	"github.com/handshake-mekong/handshake/internal/cases"
+	"github.com/handshake-mekong/handshake/internal/postgres"
+	"github.com/handshake-mekong/handshake/internal/postgres/pgtest"
+	"github.com/handshake-mekong/handshake/internal/seed"
+	"github.com/handshake-mekong/handshake/internal/validate"
+)
+
+func TestMain(m *testing.M) { pgtest.Main(m) }
+
+type fixture struct {
+	t     *testing.T
+	db    *pgtest.DB
+	store *cases.Store
+	users *agencies.Store
+}
+
+func newFixture(t *testing.T) *fixture {
+	t.Helper()
+	db := pgtest.New(t)
+	if err := seed.Demo(context.Background(), db.App); err != nil {
+		t.Fatal(err)
+	}
+	return &fixture{t: t, db: db, store: cases.NewStore(db.App), users: agencies.NewStore(db.App)}
+}
+
+func (f *fixture) actor(email string) access.Actor {
+	f.t.Helper()
+	a, err := f.users.Authenticate(context.Background(), email, seed.DemoPassword)
+	if err != nil {
+		f.t.Fatalf("%s: %v", email, err)
+	}
+	return a.Actor()
+}
+
+func (f *fixture) agencyID(code string) int32 {
+	f.t.Helper()
+	var id int32
+	if err := f.db.Owner.QueryRow(context.Background(), `SELECT id FROM agencies WHERE code = $1`, code).Scan(&id); err != nil {
+		f.t.Fatal(err)
+	}
+	return id
+}
+
+func caseInput(code access.HandlingCode) cases.CaseInput {
+	return cases.CaseInput{Title: "Girls recruited for karaoke bars in Poipet", Summary: "Recruiter known as Mama Lek.",
+		Category: "sex_trafficking", Priority: "high", Country: "TH", Province: "TH-27", HandlingCode: code}
+}
+
+// create opens a case as PPR2's investigator, with a survivor, a suspect
+// and a law_enforcement entry, and shares it with AIM.
+func (f *fixture) sharedCase(code access.HandlingCode, level access.ShareLevel) (int64, string) {
+	f.t.Helper()
+	ctx := context.Background()
+	inv := f.actor("investigator@th-ppr2.example")
+	id, ref, err := f.store.Create(ctx, inv, caseInput(code))
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	if _, err := f.store.AddPerson(ctx, inv, id, cases.PersonInput{Role: access.Survivor, Names: "Srey Mom\nស្រីមុំ", Sex: "female", AgeEstimate: "16"}); err != nil {
+		f.t.Fatal(err)
+	}
+	if _, err := f.store.AddPerson(ctx, inv, id, cases.PersonInput{Role: access.Suspect, Names: "Lek Sombat", Aliases: "Mama Lek", SuspectStatus: "wanted"}); err != nil {
+		f.t.Fatal(err)
+	}
+	for _, e := range []cases.EntryInput{
+		{Kind: "note", Body: "Survivor interviewed with a social worker present.", HandlingCode: access.Partners},
+		{Kind: "operation", Body: "Informant inside the venue reports a transfer on Friday.", HandlingCode: access.LawEnforcement},
+	} {
+		if err := f.store.AddEntry(ctx, inv, id, e, nil); err != nil {
+			f.t.Fatal(err)
+		}
+	}
+	if code != access.Originator {
+		err = f.store.ShareCase(ctx, f.actor("coordinator@th-ppr2.example"), id, cases.ShareInput{AgencyID: f.agencyID("aim"),
+			Level: level, Basis: "referral", Reason: "Aftercare for the survivor"})
+		if err != nil {
+			f.t.Fatal(err)
+		}
+	}
+	return id, ref
+}
+
+func TestCreateNumbersCasesPerAgencyAndYear(t *testing.T) {
+	f := newFixture(t)
+	inv := f.actor("investigator@kh-ahtjp.example")
+	var refs []string
+	for range 2 {
+		_, ref, err := f.store.Create(context.Background(), inv, cases.CaseInput{Title: "Scam compound in Sihanoukville",
+			Category: "scam_compound", Priority: "urgent", Country: "KH", Province: "KH-18", HandlingCode: access.Partners})
+		if err != nil {
+			t.Fatal(err)
+		}
+		refs = append(refs, ref)
+	}
+	re := regexp.MustCompile(`^KH-AHTJP-\d{4}-000[12]$`)
+	if !re.MatchString(refs[0]) || !re.MatchString(refs[1]) || refs[0] == refs[1] {
+		t.Fatalf("references %v", refs)
+	}
+}
+
+func TestPartnerSeesSharedCaseButNotLawEnforcementEntriesNorIdentityWithoutConsent(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	id, _ := f.sharedCase(access.Partners, access.Read)
+	cw := f.actor("caseworker@aim.example")
+
+	v, err := f.store.Page(ctx, cw, id)
+	if err != nil {
+		t.Fatalf("AIM caseworker cannot see the shared case: %v", err)
+	}
+	for _, e := range v.Entries {
+		if e.HandlingCode == access.LawEnforcement {
+			t.Errorf("an NGO sees a law_enforcement entry: %q", e.Body)
+		}
+	}
+	if len(v.Entries) == 0 {
+		t.Error("the NGO sees no entries at all")
+	}
+	survivor := v.People[slices.IndexFunc(v.People, func(p cases.Person) bool { return p.Role == access.Survivor })]
+	suspect := v.People[slices.IndexFunc(v.People, func(p cases.Person) bool { return p.Role == access.Suspect })]
+	if _, _, _, err := f.store.RevealIdentity(ctx, cw, id, survivor.ID); !errors.Is(err, cases.ErrNotFound) {
+		t.Fatalf("survivor identity without consent: %v, want ErrNotFound", err)
+	}
+	if _, _, ident, err := f.store.RevealIdentity(ctx, cw, id, suspect.ID); err != nil || ident.Names[0] != "Lek Sombat" {
+		t.Fatalf("suspect identity goes with the case: %v %v", ident, err)
+	}
+	// Consent recorded by the owner opens it.
+	if err := f.store.SetConsent(ctx, f.actor("investigator@th-ppr2.example"), id, survivor.ID, true); err != nil {
+		t.Fatal(err)
+	}
+	_, _, ident, err := f.store.RevealIdentity(ctx, cw, id, survivor.ID)
+	if err != nil || !slices.Contains(ident.Names, "ស្រីមុំ") {
+		t.Fatalf("after consent: %v %v", ident, err)
+	}
+	var reveals int
+	f.db.Owner.QueryRow(ctx, `SELECT count(*) FROM audit_events WHERE action = 'identity.reveal' AND actor_user_id = $1`, cw.UserID).Scan(&reveals)
+	if reveals != 2 {
+		t.Errorf("%d reveals audited, want 2", reveals)
+	}
+	// A read share adds nothing.
+	err = f.store.AddEntry(ctx, f.actor("investigator@aim.example"), id, cases.EntryInput{Kind: "note", Body: "x", HandlingCode: access.Partners}, nil)
+	if !errors.Is(err, cases.ErrNotFound) {
+		t.Errorf("entry through a read share: %v", err)
+	}
+}
+
+func TestUnrelatedAgencyGetsNotFound(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	id, _ := f.sharedCase(access.Partners, access.Contribute)
+	other := f.actor("investigator@th-ticac.example")
+	if _, err := f.store.Get(ctx, other, id); !errors.Is(err, cases.ErrNotFound) {
+		t.Fatalf("TICAC: %v, want ErrNotFound", err)
+	}
+	res, err := f.store.List(ctx, other, cases.Filter{})
+	if err != nil || len(res.Cases) != 0 {
+		t.Fatalf("TICAC list: %d cases, %v", len(res.Cases), err)
+	}
+	for _, email := range []string{"analyst@th-ppr2.example", "agency_admin@th-ppr2.example"} {
+		if _, err := f.store.Get(ctx, f.actor(email), id); !errors.Is(err, cases.ErrNotFound) {
+			t.Errorf("%s sees case content: %v", email, err)
+		}
+	}
+}
+
+func TestLawEnforcementCaseIsHiddenFromNGOsEvenWhenShared(t *testing.T) {
+	f := newFixture(t)
+	id, _ := f.sharedCase(access.LawEnforcement, access.Read)
+	if _, err := f.store.Get(context.Background(), f.actor("coordinator@aim.example"), id); !errors.Is(err, cases.ErrNotFound) {
+		t.Fatalf("NGO on a law_enforcement case: %v", err)
+	}
+}
+
+func TestOriginatorCaseCannotBeShared(t *testing.T) {
+	f := newFixture(t)
+	id, _ := f.sharedCase(access.Originator, "")
+	err := f.store.ShareCase(context.Background(), f.actor("coordinator@th-ppr2.example"), id, cases.ShareInput{AgencyID: f.agencyID("kh-ahtjp"),
+		Level: access.Read, Basis: "request", Reason: "Cross-border suspect"})
+	if !errors.Is(err, cases.ErrNotFound) {
+		t.Fatalf("sharing an originator case: %v", err)
+	}
+}
+
+func TestExpiredShareEndsAccess(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	id, _ := f.sharedCase(access.Partners, access.Read)
+	if _, err := f.db.Owner.Exec(ctx, `UPDATE case_shares SET expires_at = now() - interval '1 second' WHERE case_id = $1`, id); err != nil {
+		t.Fatal(err)
+	}
+	cw := f.actor("caseworker@aim.example")
+	if _, err := f.store.Get(ctx, cw, id); !errors.Is(err, cases.ErrNotFound) {
+		t.Fatalf("after expiry: %v", err)
+	}
+	if _, err := f.db.App.Exec(ctx, `SELECT expire_case_shares()`); err != nil {
+		t.Fatal(err)
+	}
+	res, _ := f.store.List(ctx, cw, cases.Filter{})
+	if len(res.Cases) != 0 {
+		t.Fatalf("the list still shows %d cases after expiry", len(res.Cases))
+	}
+}
+
+func TestRawSQLAsAnotherAgencyGetsNoRows(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	f.sharedCase(access.Partners, access.Contribute)
+	for _, actor := range []access.Actor{f.actor("coordinator@th-ticac.example"), {}} {
+		err := postgres.AsActor(ctx, f.db.App, actor, func(tx pgx.Tx) error {
+			for _, table := range []string{"cases", "case_people", "person_identities", "timeline_entries", "case_shares", "case_counters"} {
+				var n int
+				if err := tx.QueryRow(ctx, `SELECT count(*) FROM `+table).Scan(&n); err != nil {
+					return err
+				}
+				if n != 0 {
+					t.Errorf("actor %+v sees %d rows of %s", actor, n, table)
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Without any actor set, not even a transaction: nothing.
+	var n int
+	f.db.App.QueryRow(ctx, `SELECT count(*) FROM cases`).Scan(&n)
+	if n != 0 {
+		t.Errorf("no actor: %d cases", n)
+	}
+}
+
+func TestAppRoleCannotWidenVisibility(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	id, _ := f.sharedCase(access.Partners, access.Read)
+	err := postgres.AsActor(ctx, f.db.App, f.actor("investigator@th-ppr2.example"), func(tx pgx.Tx) error {
+		_, err := tx.Exec(ctx, `UPDATE cases SET visible_to = visible_to || 3 WHERE id = $1`, id)
+		return err
+	})
+	if err == nil {
+		t.Fatal("the application role wrote visible_to")
+	}
+}
+
+func TestBadInputGetsFieldErrors(t *testing.T) {
+	f := newFixture(t)
+	in := cases.CaseInput{Title: "x", Category: "smuggling", Priority: "normal", Country: "TH", Province: "KH-1",
+		HandlingCode: "secret", OpenedOn: "2999-01-01"}
+	_, _, err := f.store.Create(context.Background(), f.actor("investigator@th-ppr2.example"), in)
+	verrs, ok := errors.AsType[validate.Errors](err)
+	if !ok {
+		t.Fatalf("got %v, want field errors", err)
+	}
+	for _, field := range []string{"title", "category", "province", "handling_code", "opened_on"} {
+		if _, ok := verrs[field]; !ok {
+			t.Errorf("no error for %s: %v", field, verrs)
+		}
+	}
+}
+
+func TestStaleEditConflicts(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	id, _ := f.sharedCase(access.Partners, access.Read)
+	inv := f.actor("investigator@th-ppr2.example")
+	c, _ := f.store.Get(ctx, inv, id)
+	first := caseInput(access.Partners)
+	first.Status, first.Version = "investigating", c.Version
+	if _, err := f.store.Update(ctx, inv, id, first); err != nil {
+		t.Fatal(err)
+	}
+	second := caseInput(access.Partners)
+	second.Status, second.Version, second.Title = "closed", c.Version, "An older form"
+	current, err := f.store.Update(ctx, f.actor("coordinator@th-ppr2.example"), id, second)
+	if !errors.Is(err, cases.ErrConflict) || current.Status != "investigating" {
+		t.Fatalf("stale save: %v, current status %q", err, current.Status)
+	}
+}

@@ -1,0 +1,110 @@
+package cases
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/handshake-mekong/handshake/internal/access"
+	"github.com/handshake-mekong/handshake/internal/audit"
+)
+
+// ShareCase opens a case to another agency, replacing any live share it
+// has. It is a timeline entry, so partners see when and why access changed.
+func (s *Store) ShareCase(ctx context.Context, actor access.Actor, caseID int64, in ShareInput) error {
+	now := s.now()
+	err := s.asActor(ctx, actor, func(tx pgx.Tx) error {
+		c, err := get(ctx, tx, actor, caseID)
+		if err != nil {
+			return err
+		}
+		if !actor.CanShareCase(c.Facts()) {
+			return ErrNotFound
+		}
+		expires, verrs := in.Validate(now)
+		var name string
+		var active bool
+		err = tx.QueryRow(ctx, `SELECT short_name, active FROM agencies WHERE id = $1`, in.AgencyID).Scan(&name, &active)
+		switch {
+		case errors.Is(err, pgx.ErrNoRows) || (err == nil && !active) || in.AgencyID == c.OwnerAgencyID:
+			verrs.Add("agency", "error.choice", nil)
+		case err != nil:
+			return err
+		}
+		if err := verrs.Err(); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `UPDATE case_shares SET revoked_at = now(), revoked_by = app_user()
+			WHERE case_id = $1 AND agency_id = $2 AND revoked_at IS NULL`, caseID, in.AgencyID); err != nil {
+			return err
+		}
+		var id int64
+		if err := tx.QueryRow(ctx, `
+			INSERT INTO case_shares (case_id, agency_id, level, basis, reason, expires_at, granted_by)
+			VALUES ($1, $2, $3, $4, $5, $6, app_user()) RETURNING id`,
+			caseID, in.AgencyID, in.Level, in.Basis, in.Reason, expires).Scan(&id); err != nil {
+			return err
+		}
+		if err := addEntry(ctx, tx, actor, caseID, "share", now, fmt.Sprintf("%s %s", name, in.Level), access.Partners); err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, audit.Event{Action: "case.share", ObjectType: "case", ObjectID: fmt.Sprint(caseID),
+			Details: map[string]any{"share_id": id, "agency_id": in.AgencyID, "level": in.Level, "basis": in.Basis, "expires": expires}})
+	})
+	if errors.Is(err, ErrNotFound) {
+		s.denied(ctx, actor, "case.share", "case", caseID)
+	}
+	return err
+}
+
+// Revoke ends a share at once.
+func (s *Store) Revoke(ctx context.Context, actor access.Actor, caseID, shareID int64) error {
+	err := s.asActor(ctx, actor, func(tx pgx.Tx) error {
+		c, err := get(ctx, tx, actor, caseID)
+		if err != nil {
+			return err
+		}
+		if !actor.CanManageShares(c.Facts()) {
+			return ErrNotFound
+		}
+		var name string
+		err = tx.QueryRow(ctx, `
+			UPDATE case_shares s SET revoked_at = now(), revoked_by = app_user() FROM agencies a
+			WHERE s.id = $1 AND s.case_id = $2 AND s.revoked_at IS NULL AND a.id = s.agency_id
+			RETURNING a.short_name`, shareID, caseID).Scan(&name)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return ErrNotFound
+		}
+		if err != nil {
+			return err
+		}
+		if err := addEntry(ctx, tx, actor, caseID, "share", s.now(), name+" revoked", access.Partners); err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, audit.Event{Action: "case.revoke", ObjectType: "case", ObjectID: fmt.Sprint(caseID),
+			Details: map[string]any{"share_id": shareID}})
+	})
+	if errors.Is(err, ErrNotFound) {
+		s.denied(ctx, actor, "case.revoke", "case", caseID)
+	}
+	return err
+}
+
+// PartnerAgencies lists the active agencies a case may be shared with.
+func (s *Store) PartnerAgencies(ctx context.Context, actor access.Actor) ([]Agency, error) {
+	rows, _ := s.db.Query(ctx, `SELECT id, name, short_name, kind, country FROM agencies
+		WHERE active AND id <> $1 AND code <> 'handshake' ORDER BY country, name`, actor.AgencyID)
+	return pgx.CollectRows(rows, pgx.RowToStructByName[Agency])
+}
+
+// Agency is a partner as the share form lists it.
+type Agency struct {
+	ID        int32       `db:"id"`
+	Name      string      `db:"name"`
+	ShortName string      `db:"short_name"`
+	Kind      access.Kind `db:"kind"`
+	Country   string      `db:"country"`
+}
+
