@@ -38,6 +38,7 @@ Usage:
   handshake seed demo              add the demo agencies and accounts (safe to repeat)
   handshake user create --email E --name N [--country TH]
                                    create a platform admin; the password is read from a prompt or stdin
+  handshake audit verify           check that no audit event was changed or removed
   handshake version                print the version
 
 Configuration comes from environment variables; README.md lists them.
@@ -66,6 +67,7 @@ func Run(ctx context.Context, args []string, env Env) error {
 		"migrate": migrateCmd,
 		"seed":    seedCmd,
 		"user":    userCmd,
+		"audit":   auditCmd,
 	}[cmd]
 	if !ok {
 		fmt.Fprintf(env.Stderr, "handshake: unknown command %q\n\n%s", cmd, usage)
