@@ -1,3 +1,4 @@
+DROP INDEX audit_events_case_idx;
 DROP TRIGGER agencies_visible_to ON agencies;
 DROP TABLE timeline_entries, person_identities, case_people, case_shares, cases, case_counters;
 DROP FUNCTION search_case_ids(text, integer), expire_case_shares(), agencies_refresh_visible_to(), case_shares_refresh_visible_to(),

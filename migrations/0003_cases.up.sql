@@ -245,6 +245,11 @@ LANGUAGE sql SECURITY DEFINER SET search_path = pg_catalog, public AS $$
     SELECT count(*)::integer FROM done
 $$;
 
+-- A case's access history on its page: events about the case (found by
+-- audit_events_object_idx of 0002), and reveals and changes of the people
+-- on it, which carry the case in their details.
+CREATE INDEX audit_events_case_idx ON audit_events ((details->>'case_id'), id DESC) WHERE details ? 'case_id';
+
 -- Row-level security: the second net under the store's own checks.
 ALTER TABLE cases ENABLE ROW LEVEL SECURITY;
 ALTER TABLE case_shares ENABLE ROW LEVEL SECURITY;

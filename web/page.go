@@ -34,6 +34,7 @@ type User struct {
 	AgencyShort   string
 	Roles         []access.Role
 	PlatformAdmin bool
+	ReadsCases    bool // the user's roles show case content
 	// MustChangePassword hides the navigation until a temporary password is
 	// replaced.
 	MustChangePassword bool

@@ -12,7 +12,9 @@ import (
 
 	"github.com/handshake-mekong/handshake/internal/agencies"
 	"github.com/handshake-mekong/handshake/internal/app"
+	"github.com/handshake-mekong/handshake/internal/postgres"
 	"github.com/handshake-mekong/handshake/internal/postgres/pgtest"
+	"github.com/handshake-mekong/handshake/migrations"
 )
 
 func TestMain(m *testing.M) { pgtest.Main(m) }
@@ -64,9 +66,16 @@ func TestServeRefusesPendingMigrationsUnlessToldToMigrate(t *testing.T) {
 
 func TestServeMigratesServesAndShutsDownOnSignal(t *testing.T) {
 	db := pgtest.New(t)
-	if _, err := db.Owner.Exec(t.Context(), `DROP TABLE audit_events, sessions, login_failures, users, agencies; DELETE FROM schema_migrations`); err != nil {
+	m, err := postgres.NewMigrator(migrations.FS, db.URL)
+	if err != nil {
 		t.Fatal(err)
 	}
+	for v, _, _ := m.Version(); v > 0; v, _, _ = m.Version() {
+		if err := m.Down(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	m.Close()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)

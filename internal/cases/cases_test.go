@@ -30,7 +30,7 @@ type fixture struct {
 func newFixture(t *testing.T) *fixture {
 	t.Helper()
 	db := pgtest.New(t)
-	if err := seed.Demo(context.Background(), db.App); err != nil {
+	if err := seed.Accounts(context.Background(), db.App); err != nil {
 		t.Fatal(err)
 	}
 	return &fixture{t: t, db: db, store: cases.NewStore(db.App), users: agencies.NewStore(db.App)}
@@ -288,5 +288,42 @@ func TestStaleEditConflicts(t *testing.T) {
 	current, err := f.store.Update(ctx, f.actor("coordinator@th-ppr2.example"), id, second)
 	if !errors.Is(err, cases.ErrConflict) || current.Status != "investigating" {
 		t.Fatalf("stale save: %v, current status %q", err, current.Status)
+	}
+}
+
+// TestRowLevelSecurityHoldsTheRulesOnItsOwn reads as a partner in raw SQL,
+// past the store: the database alone must hide a survivor without consent
+// and law_enforcement entries from an NGO.
+func TestRowLevelSecurityHoldsTheRulesOnItsOwn(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	id, _ := f.sharedCase(access.Partners, access.Read)
+	count := func(actor access.Actor, sql string) int {
+		var n int
+		err := postgres.AsActor(ctx, f.db.App, actor, func(tx pgx.Tx) error {
+			return tx.QueryRow(ctx, sql, id).Scan(&n)
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	const survivors = `SELECT count(*) FROM person_identities i JOIN case_people p ON p.id = i.person_id WHERE p.case_id = $1 AND p.role = 'survivor'`
+	const lawEnforcement = `SELECT count(*) FROM timeline_entries WHERE case_id = $1 AND handling_code = 'law_enforcement'`
+	aim := f.actor("caseworker@aim.example")
+	if n := count(aim, survivors); n != 0 {
+		t.Errorf("the database shows AIM %d survivor identities without consent", n)
+	}
+	if n := count(aim, lawEnforcement); n != 0 {
+		t.Errorf("the database shows an NGO %d law_enforcement entries", n)
+	}
+	if n := count(f.actor("investigator@th-ppr2.example"), survivors); n != 1 {
+		t.Errorf("the owner sees %d survivor identities, want 1", n)
+	}
+	if _, err := f.db.Owner.Exec(ctx, `UPDATE case_people SET consent = true, consent_recorded_at = now() WHERE case_id = $1`, id); err != nil {
+		t.Fatal(err)
+	}
+	if n := count(aim, survivors); n != 1 {
+		t.Errorf("after consent the database shows AIM %d survivor identities, want 1", n)
 	}
 }

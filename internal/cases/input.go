@@ -27,9 +27,10 @@ type CaseInput struct {
 	Version int32
 }
 
-// Validate reports what is wrong, field by field. today is the date in the
-// user's time, so that an opening date cannot lie in the future.
-func (in *CaseInput) Validate(today time.Time) (openedOn time.Time, e validate.Errors) {
+// Validate reports what is wrong, field by field. An opening date may not
+// lie in the future of the region's calendar.
+func (in *CaseInput) Validate(now time.Time) (openedOn time.Time, e validate.Errors) {
+	today := geo.Today(now)
 	e = validate.Errors{}
 	in.Title = strings.TrimSpace(in.Title)
 	in.Summary = strings.TrimSpace(in.Summary)
@@ -94,8 +95,9 @@ func lines(s string) []string {
 }
 
 // Validate reports what is wrong with the input.
-func (in *PersonInput) Validate(today time.Time) (names, aliases []string, dob *time.Time, age *int32, e validate.Errors) {
+func (in *PersonInput) Validate(now time.Time) (names, aliases []string, dob *time.Time, age *int32, e validate.Errors) {
 	e = validate.Errors{}
+	today := geo.Today(now)
 	validate.OneOf(e, "role", in.Role, access.PersonRoles)
 	names, aliases = lines(in.Names), lines(in.Aliases)
 	switch {
@@ -189,9 +191,11 @@ type ShareInput struct {
 	ExpiresOn string // YYYY-MM-DD, optional: the share ends at the start of that day
 }
 
-// Validate reports what is wrong.
-func (in *ShareInput) Validate(today time.Time) (*time.Time, validate.Errors) {
+// Validate reports what is wrong. A share ends at the start of its end
+// date in the region's time.
+func (in *ShareInput) Validate(now time.Time) (*time.Time, validate.Errors) {
 	e := validate.Errors{}
+	today := geo.Today(now)
 	if in.AgencyID <= 0 {
 		e.Add("agency", "error.required", nil)
 	}
@@ -208,7 +212,8 @@ func (in *ShareInput) Validate(today time.Time) (*time.Time, validate.Errors) {
 		case !d.After(today):
 			e.Add("expires_on", "error.date_not_future", nil)
 		default:
-			expires = &d
+			end := time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, geo.Zone)
+			expires = &end
 		}
 	}
 	return expires, e

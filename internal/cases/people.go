@@ -191,4 +191,3 @@ func (s *Store) Override(ctx context.Context, actor access.Actor, caseID, person
 	}
 	return err
 }
-

@@ -107,4 +107,3 @@ type Agency struct {
 	Kind      access.Kind `db:"kind"`
 	Country   string      `db:"country"`
 }
-

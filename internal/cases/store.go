@@ -11,6 +11,7 @@ import (
 
 	"github.com/handshake-mekong/handshake/internal/access"
 	"github.com/handshake-mekong/handshake/internal/audit"
+	"github.com/handshake-mekong/handshake/internal/geo"
 	"github.com/handshake-mekong/handshake/internal/postgres"
 )
 
@@ -157,11 +158,11 @@ func (s *Store) Create(ctx context.Context, actor access.Actor, in CaseInput) (i
 		err := tx.QueryRow(ctx, `
 			INSERT INTO case_counters (agency_id, year, last) VALUES ($1, $2, 1)
 			ON CONFLICT (agency_id, year) DO UPDATE SET last = case_counters.last + 1 RETURNING last`,
-			actor.AgencyID, now.Year()).Scan(&n)
+			actor.AgencyID, geo.Today(now).Year()).Scan(&n)
 		if err != nil {
 			return err
 		}
-		ref = fmt.Sprintf("%s-%s-%d-%04d", country, short, now.Year(), n)
+		ref = fmt.Sprintf("%s-%s-%d-%04d", country, short, geo.Today(now).Year(), n)
 		err = tx.QueryRow(ctx, `
 			INSERT INTO cases (reference, owner_agency_id, title, summary, category, priority, country, province,
 				handling_code, opened_on, created_by, lead_officer_id)
@@ -205,7 +206,7 @@ func (s *Store) Update(ctx context.Context, actor access.Actor, id int64, in Cas
 				version = version + 1, updated_at = now()
 			WHERE id = $1 AND version = $2`,
 			id, in.Version, in.Title, in.Summary, in.Category, in.Status, in.Priority, in.Country, in.Province,
-			in.HandlingCode, openedOn, now)
+			in.HandlingCode, openedOn, geo.Today(now))
 		if err != nil {
 			return err
 		}

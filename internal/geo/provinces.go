@@ -9,7 +9,10 @@
 // city of Pattaya (ISO TH-S) is not a province and is not listed.
 package geo
 
-import "slices"
+import (
+	"slices"
+	"time"
+)
 
 // Province is one first-level division of Thailand or Cambodia.
 type Province struct {
@@ -70,4 +73,15 @@ func (p Province) Name(lang string) string {
 		return p.NameEN
 	}
 	return name
+}
+
+// Zone is the time zone of Thailand and Cambodia: UTC+7 all year, no
+// daylight saving. Dates a user types are dates in this zone.
+var Zone = time.FixedZone("ICT", 7*60*60)
+
+// Today is the calendar date in Zone at now, as midnight UTC, the form in
+// which typed dates parse: so "today" compares equal to today's date.
+func Today(now time.Time) time.Time {
+	y, m, d := now.In(Zone).Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
 }

@@ -66,14 +66,23 @@ func Email(role access.Role, code string) string {
 	return fmt.Sprintf("%s@%s.example", role, code)
 }
 
-// Demo adds the demo agencies and accounts. It only adds what is missing,
-// so running it again changes nothing.
+// Demo adds the demo agencies, accounts and cases. It only adds what is
+// missing, so running it again changes nothing.
 func Demo(ctx context.Context, db *pgxpool.Pool) error {
+	if err := Accounts(ctx, db); err != nil {
+		return err
+	}
+	return demoCasesIn(ctx, db)
+}
+
+// Accounts adds the demo agencies and their accounts, without cases: what
+// tests start from.
+func Accounts(ctx context.Context, db *pgxpool.Pool) error {
 	hash, err := auth.HashPassword(DemoPassword)
 	if err != nil {
 		return err
 	}
-	return pgx.BeginFunc(ctx, db, func(tx pgx.Tx) error {
+	err = pgx.BeginFunc(ctx, db, func(tx pgx.Tx) error {
 		var operator int32
 		err := tx.QueryRow(ctx, `
 			INSERT INTO agencies (code, name, short_name, kind, country)
@@ -109,6 +118,7 @@ func Demo(ctx context.Context, db *pgxpool.Pool) error {
 		}
 		return nil
 	})
+	return err
 }
 
 // PrintDemoAccounts lists the demo accounts for the person who started the

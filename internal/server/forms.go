@@ -9,6 +9,7 @@ import (
 
 	"github.com/handshake-mekong/handshake/internal/access"
 	"github.com/handshake-mekong/handshake/internal/agencies"
+	"github.com/handshake-mekong/handshake/internal/cases"
 	"github.com/handshake-mekong/handshake/internal/validate"
 )
 
@@ -20,7 +21,7 @@ func fieldErrors(err error) (validate.Errors, bool) {
 // storeFailed answers a store error: 404 for what the actor may not see or
 // that does not exist, 500 for the rest.
 func (s *Server) storeFailed(w http.ResponseWriter, r *http.Request, err error) {
-	if errors.Is(err, agencies.ErrNotFound) {
+	if errors.Is(err, agencies.ErrNotFound) || errors.Is(err, cases.ErrNotFound) {
 		s.notFound(w, r)
 		return
 	}

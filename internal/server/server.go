@@ -19,6 +19,7 @@ import (
 
 	"github.com/handshake-mekong/handshake/internal/agencies"
 	"github.com/handshake-mekong/handshake/internal/auth"
+	"github.com/handshake-mekong/handshake/internal/cases"
 	"github.com/handshake-mekong/handshake/internal/config"
 	"github.com/handshake-mekong/handshake/internal/i18n"
 	"github.com/handshake-mekong/handshake/internal/postgres"
@@ -33,6 +34,7 @@ type Server struct {
 	migrations fs.FS
 	sessions   *scs.SessionManager
 	agencies   *agencies.Store
+	cases      *cases.Store
 	throttle   *auth.Throttle
 }
 
@@ -55,6 +57,7 @@ func New(cfg config.Config, log *slog.Logger, db *pgxpool.Pool, migrations fs.FS
 		migrations: migrations,
 		sessions:   sm,
 		agencies:   agencies.NewStore(db),
+		cases:      cases.NewStore(db),
 		throttle:   auth.NewThrottle(db),
 	}
 	sm.ErrorFunc = func(w http.ResponseWriter, r *http.Request, err error) { s.serverError(w, r, err) }
@@ -98,6 +101,9 @@ func (s *Server) Handler() http.Handler {
 		r.Get("/{id}/admins/{user}", s.agencyAdminShow)
 		r.Post("/{id}/admins/{user}/active", s.agencyAdminActive)
 	})
+	r.Route("/admin/audit", s.auditRoutes)
+
+	r.Route("/cases", s.caseRoutes)
 
 	r.Route("/agency/users", func(r chi.Router) {
 		r.Use(s.requireAgencyAdmin)
@@ -135,6 +141,7 @@ func (s *Server) page(r *http.Request, titleID string) web.Page {
 			AgencyShort:        a.Agency.ShortName,
 			Roles:              a.Roles,
 			PlatformAdmin:      a.PlatformAdmin,
+			ReadsCases:         a.Actor().ReadsCases(),
 			MustChangePassword: a.MustChangePassword,
 		}
 		p.Flash = s.sessions.PopString(r.Context(), sessionFlash)

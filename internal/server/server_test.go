@@ -37,7 +37,7 @@ func newApp(t *testing.T) *app {
 func newAppWith(t *testing.T, set func(*config.Config)) *app {
 	t.Helper()
 	db := pgtest.New(t)
-	if err := seed.Demo(context.Background(), db.App); err != nil {
+	if err := seed.Accounts(context.Background(), db.App); err != nil {
 		t.Fatal(err)
 	}
 	cfg, err := config.FromEnv(func(string) string { return "" })
