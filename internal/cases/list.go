@@ -12,6 +12,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/handshake-mekong/handshake/internal/access"
+	"github.com/handshake-mekong/handshake/internal/geo"
 	"github.com/handshake-mekong/handshake/internal/validate"
 )
 
@@ -53,6 +54,12 @@ func (f *Filter) Validate() (since time.Time, after cursor, e validate.Errors) {
 	}
 	if f.Country != "" {
 		validate.OneOf(e, "country", f.Country, access.Countries)
+	}
+	if f.Province != "" {
+		f.Province = strings.ToUpper(f.Province)
+		if _, ok := geo.Lookup(f.Province); !ok {
+			e.Add("province", "error.province", nil)
+		}
 	}
 	if f.Since != "" {
 		d, err := time.Parse(time.DateOnly, f.Since)
@@ -136,7 +143,7 @@ func (s *Store) list(ctx context.Context, actor access.Actor, f Filter, limit in
 		where = append(where, `c.country = `+arg(f.Country))
 	}
 	if f.Province != "" {
-		where = append(where, `c.province = `+arg(strings.ToUpper(f.Province)))
+		where = append(where, `c.province = `+arg(f.Province))
 	}
 	if f.Owner != 0 {
 		where = append(where, `c.owner_agency_id = `+arg(f.Owner))

@@ -9,6 +9,10 @@ import (
 	"github.com/handshake-mekong/handshake/internal/postgres/cluster"
 )
 
+// matrixSummary is where TestAccessMatrix writes how many combinations it
+// checked, for make test to report.
+const matrixSummary = "artifacts/access-matrix.txt"
+
 // test is make test: every test, browser tests included, against a
 // throwaway cluster that it starts and removes (or TEST_DATABASE_URL), then
 // the linters.
@@ -49,6 +53,7 @@ func test(ctx context.Context, goTestArgs []string) error {
 		{"go", "vet", "./..."},
 		{"go", "tool", "staticcheck", "./..."},
 	}
+	os.Remove(matrixSummary)
 	for _, step := range steps {
 		fmt.Fprintln(os.Stderr, "devenv: running", step)
 		cmd := exec.CommandContext(ctx, step[0], step[1:]...)
@@ -57,6 +62,9 @@ func test(ctx context.Context, goTestArgs []string) error {
 		if err := cmd.Run(); err != nil {
 			return fmt.Errorf("%v: %w", step, err)
 		}
+	}
+	if summary, err := os.ReadFile(matrixSummary); err == nil {
+		os.Stdout.Write(summary)
 	}
 	return nil
 }

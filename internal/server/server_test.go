@@ -23,18 +23,18 @@ func TestMain(m *testing.M) { pgtest.Main(m) }
 
 // app is a Handshake server on its own database with the demo data.
 type app struct {
-	t   *testing.T
+	t   testing.TB
 	db  *pgtest.DB
 	srv *httptest.Server
 }
 
-func newApp(t *testing.T) *app {
+func newApp(t testing.TB) *app {
 	t.Helper()
 	return newAppWith(t, func(*config.Config) {})
 }
 
 // newAppWith is newApp with the configuration changed by set.
-func newAppWith(t *testing.T, set func(*config.Config)) *app {
+func newAppWith(t testing.TB, set func(*config.Config)) *app {
 	t.Helper()
 	db := pgtest.New(t)
 	if err := seed.Accounts(context.Background(), db.App); err != nil {
