@@ -89,6 +89,7 @@ CREATE TABLE cases (
 CREATE INDEX cases_visible_to_idx ON cases USING gin (visible_to);
 CREATE INDEX cases_updated_idx ON cases (updated_at DESC, id DESC);
 CREATE INDEX cases_province_status_idx ON cases (province, status, updated_at DESC, id DESC);
+CREATE INDEX cases_opened_idx ON cases (opened_on DESC, id DESC);
 CREATE INDEX cases_owner_idx ON cases (owner_agency_id, updated_at DESC, id DESC);
 CREATE INDEX cases_reference_trgm ON cases USING gin (reference gin_trgm_ops);
 CREATE INDEX cases_title_trgm ON cases USING gin (title gin_trgm_ops);

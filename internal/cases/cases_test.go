@@ -327,3 +327,86 @@ func TestRowLevelSecurityHoldsTheRulesOnItsOwn(t *testing.T) {
 		t.Errorf("after consent the database shows AIM %d survivor identities, want 1", n)
 	}
 }
+
+func TestKeysetPagingVisitsEveryCaseOnceInEachOrder(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	// 130 cases with clashing dates, so the id breaks ties.
+	if _, err := f.db.Owner.Exec(ctx, `
+		INSERT INTO cases (reference, owner_agency_id, title, category, country, opened_on, updated_at)
+		SELECT 'TH-PPR2-2026-' || lpad(g::text, 4, '0'), $1, 'Paging case ' || g, 'other', 'TH',
+			date '2026-01-01' + (g % 7), timestamptz '2026-06-01' + (g % 11) * interval '1 hour'
+		FROM generate_series(1, 130) g`, f.agencyID("th-ppr2")); err != nil {
+		t.Fatal(err)
+	}
+	inv := f.actor("investigator@th-ppr2.example")
+	for _, sort := range cases.Sorts {
+		seen := map[int64]bool{}
+		var prev *cases.Case
+		filter := cases.Filter{Sort: sort}
+		for pages := 0; ; pages++ {
+			res, err := f.store.List(ctx, inv, filter)
+			if err != nil {
+				t.Fatalf("%s: %v", sort, err)
+			}
+			for _, c := range res.Cases {
+				if seen[c.ID] {
+					t.Fatalf("%s: case %d twice", sort, c.ID)
+				}
+				seen[c.ID] = true
+				if prev != nil && !inOrder(sort, *prev, c) {
+					t.Fatalf("%s: %s before %s", sort, prev.Reference, c.Reference)
+				}
+				prev = &c
+			}
+			if res.Next == "" {
+				break
+			}
+			filter.After = res.Next
+		}
+		if len(seen) != 130 {
+			t.Errorf("%s: %d cases seen, want 130", sort, len(seen))
+		}
+	}
+	if _, err := f.store.List(ctx, inv, cases.Filter{Sort: "opened", After: "garbage"}); err == nil {
+		t.Error("a broken cursor was accepted")
+	}
+}
+
+func inOrder(sort string, a, b cases.Case) bool {
+	switch sort {
+	case "updated":
+		return a.UpdatedAt.After(b.UpdatedAt) || (a.UpdatedAt.Equal(b.UpdatedAt) && a.ID > b.ID)
+	case "opened":
+		return a.OpenedOn.After(b.OpenedOn) || (a.OpenedOn.Equal(b.OpenedOn) && a.ID > b.ID)
+	}
+	return a.Reference < b.Reference
+}
+
+func TestLeadOfficerComesFromTheOwningAgency(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	id, _ := f.sharedCase(access.Partners, access.Read)
+	inv := f.actor("investigator@th-ppr2.example")
+	edit := func(lead int64) error {
+		c, _ := f.store.Get(ctx, inv, id)
+		in := caseInput(access.Partners)
+		in.Status, in.Version, in.LeadOfficer = c.Status, c.Version, lead
+		_, err := f.store.Update(ctx, inv, id, in)
+		return err
+	}
+	for _, email := range []string{"investigator@kh-ahtjp.example", "analyst@th-ppr2.example"} {
+		err := edit(f.actor(email).UserID)
+		if verrs, ok := errors.AsType[validate.Errors](err); !ok || verrs["lead_officer"].ID == "" {
+			t.Errorf("lead officer %s: %v, want a field error", email, err)
+		}
+	}
+	coord := f.actor("coordinator@th-ppr2.example")
+	if err := edit(coord.UserID); err != nil {
+		t.Fatal(err)
+	}
+	res, err := f.store.List(ctx, inv, cases.Filter{Lead: coord.UserID})
+	if err != nil || len(res.Cases) != 1 || *res.Cases[0].LeadOfficer != "Pranee Thongchai" {
+		t.Fatalf("lead filter: %+v %v", res.Cases, err)
+	}
+}

@@ -23,6 +23,7 @@ type CaseInput struct {
 	Province     string // ISO 3166-2, e.g. TH-27; optional
 	HandlingCode access.HandlingCode
 	OpenedOn     string // YYYY-MM-DD; today when empty
+	LeadOfficer  int64  // a user of the owning agency; 0 for none
 	// Version is the version the form was opened at, for optimistic locking.
 	Version int32
 }

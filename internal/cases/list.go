@@ -34,6 +34,7 @@ type Filter struct {
 	Lead       int64
 	Since      string // YYYY-MM-DD: updated on or after
 	SharedOnly bool   // only cases shared with the actor's agency
+	Sort       string // one of Sorts; "updated" when empty
 	After      string // keyset cursor from the previous page
 }
 
@@ -68,8 +69,12 @@ func (f *Filter) Validate() (since time.Time, after cursor, e validate.Errors) {
 		}
 		since = d
 	}
-	if f.After != "" {
-		c, ok := parseCursor(f.After)
+	if f.Sort == "" {
+		f.Sort = "updated"
+	}
+	validate.OneOf(e, "sort", f.Sort, Sorts)
+	if f.After != "" && e["sort"].ID == "" {
+		c, ok := parseCursor(f.Sort, f.After)
 		if !ok {
 			e.Add("after", "error.cursor", nil)
 		}
@@ -78,28 +83,60 @@ func (f *Filter) Validate() (since time.Time, after cursor, e validate.Errors) {
 	return since, after, e
 }
 
-// cursor is the last row of a page: (updated_at, id), newest first.
+// Sort orders of the list: newest change first (the default), newest
+// opening first, or by reference. Each pages by keyset on (key, id).
+var Sorts = []string{"updated", "opened", "reference"}
+
+type sortOrder struct {
+	column string
+	desc   bool
+	key    func(Case) string        // the cursor's key of a row
+	param  func(string) (any, bool) // the key back as a query parameter
+}
+
+var sorts = map[string]sortOrder{
+	"updated": {"c.updated_at", true,
+		func(c Case) string { return strconv.FormatInt(c.UpdatedAt.UnixMicro(), 10) },
+		func(s string) (any, bool) {
+			n, err := strconv.ParseInt(s, 10, 64)
+			return time.UnixMicro(n), err == nil
+		}},
+	"opened": {"c.opened_on", true,
+		func(c Case) string { return c.OpenedOn.Format(time.DateOnly) },
+		func(s string) (any, bool) {
+			d, err := time.Parse(time.DateOnly, s)
+			return d, err == nil
+		}},
+	"reference": {"c.reference", false,
+		func(c Case) string { return c.Reference },
+		func(s string) (any, bool) { return s, utf8.ValidString(s) }},
+}
+
+// cursor is the last row of a page in its sort order.
 type cursor struct {
-	at time.Time
-	id int64
+	key any
+	id  int64
 }
 
-func (c cursor) String() string {
-	return base64.RawURLEncoding.EncodeToString([]byte(strconv.FormatInt(c.at.UnixMicro(), 10) + "." + strconv.FormatInt(c.id, 10)))
+func makeCursor(sort string, c Case) string {
+	return base64.RawURLEncoding.EncodeToString([]byte(sort + "\x00" + sorts[sort].key(c) + "\x00" + strconv.FormatInt(c.ID, 10)))
 }
 
-func parseCursor(s string) (cursor, bool) {
+func parseCursor(sort, s string) (cursor, bool) {
 	b, err := base64.RawURLEncoding.DecodeString(s)
 	if err != nil {
 		return cursor{}, false
 	}
-	us, id, ok := strings.Cut(string(b), ".")
-	micro, err1 := strconv.ParseInt(us, 10, 64)
-	n, err2 := strconv.ParseInt(id, 10, 64)
-	if !ok || err1 != nil || err2 != nil {
+	parts := strings.Split(string(b), "\x00")
+	if len(parts) != 3 || parts[0] != sort {
 		return cursor{}, false
 	}
-	return cursor{at: time.UnixMicro(micro), id: n}, true
+	key, ok := sorts[sort].param(parts[1])
+	id, err := strconv.ParseInt(parts[2], 10, 64)
+	if !ok || err != nil {
+		return cursor{}, false
+	}
+	return cursor{key: key, id: id}, true
 }
 
 // Result is one page of the list.
@@ -118,7 +155,7 @@ func (s *Store) list(ctx context.Context, actor access.Actor, f Filter, limit in
 	if !actor.ReadsCases() {
 		return Result{}, nil // a role that reads no cases sees an empty list
 	}
-	since, after, verrs := f.Validate()
+	since, after, verrs := f.Validate() // also fills in the default sort
 	if err := verrs.Err(); err != nil {
 		return Result{}, err
 	}
@@ -158,11 +195,16 @@ func (s *Store) list(ctx context.Context, actor access.Actor, f Filter, limit in
 	if f.SharedOnly {
 		where = append(where, `c.owner_agency_id <> app_agency()`)
 	}
+	order := sorts[f.Sort]
+	cmp, dir := ">", "ASC"
+	if order.desc {
+		cmp, dir = "<", "DESC"
+	}
 	if f.After != "" {
-		where = append(where, fmt.Sprintf(`(c.updated_at, c.id) < (%s, %s)`, arg(after.at), arg(after.id)))
+		where = append(where, fmt.Sprintf(`(%s, c.id) %s (%s, %s)`, order.column, cmp, arg(after.key), arg(after.id)))
 	}
 	sql := caseSelect + ` WHERE ` + strings.Join(where, " AND ") +
-		` ORDER BY c.updated_at DESC, c.id DESC LIMIT ` + arg(limit+1)
+		fmt.Sprintf(` ORDER BY %s %s, c.id %s LIMIT %s`, order.column, dir, dir, arg(limit+1))
 
 	var res Result
 	err := s.asActor(ctx, actor, func(tx pgx.Tx) error {
@@ -181,7 +223,7 @@ func (s *Store) list(ctx context.Context, actor access.Actor, f Filter, limit in
 	if len(res.Cases) > limit {
 		last := res.Cases[limit-1]
 		res.Cases = res.Cases[:limit]
-		res.Next = cursor{at: last.UpdatedAt, id: last.ID}.String()
+		res.Next = makeCursor(f.Sort, last)
 	}
 	return res, err
 }

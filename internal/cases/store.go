@@ -193,6 +193,17 @@ func (s *Store) Update(ctx context.Context, actor access.Actor, id int64, in Cas
 			return ErrNotFound
 		}
 		openedOn, verrs := in.Validate(now)
+		if in.LeadOfficer != 0 {
+			var ok bool
+			err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT FROM users WHERE id = $1 AND agency_id = $2 AND active
+				AND roles && ARRAY['investigator', 'coordinator'])`, in.LeadOfficer, current.OwnerAgencyID).Scan(&ok)
+			if err != nil {
+				return err
+			}
+			if !ok {
+				verrs.Add("lead_officer", "error.choice", nil)
+			}
+		}
 		if err := verrs.Err(); err != nil {
 			return err
 		}
@@ -201,12 +212,12 @@ func (s *Store) Update(ctx context.Context, actor access.Actor, id int64, in Cas
 		}
 		tag, err := tx.Exec(ctx, `
 			UPDATE cases SET title = $3, summary = $4, category = $5, status = $6, priority = $7, country = $8,
-				province = $9, handling_code = $10, opened_on = $11,
+				province = $9, handling_code = $10, opened_on = $11, lead_officer_id = nullif($13, 0),
 				closed_on = CASE WHEN $6 = 'closed' THEN coalesce(closed_on, greatest($12::date, $11)) END,
 				version = version + 1, updated_at = now()
 			WHERE id = $1 AND version = $2`,
 			id, in.Version, in.Title, in.Summary, in.Category, in.Status, in.Priority, in.Country, in.Province,
-			in.HandlingCode, openedOn, geo.Today(now))
+			in.HandlingCode, openedOn, geo.Today(now), in.LeadOfficer)
 		if err != nil {
 			return err
 		}
@@ -258,4 +269,18 @@ func (s *Store) AddEntry(ctx context.Context, actor access.Actor, caseID int64, 
 		s.denied(ctx, actor, "case.entry", "case", caseID)
 	}
 	return err
+}
+
+// Officer is someone of the actor's agency who may lead a case.
+type Officer struct {
+	ID   int64  `db:"id"`
+	Name string `db:"display_name"`
+}
+
+// Officers lists the active investigators and coordinators of the actor's
+// agency, for the lead officer field and filter.
+func (s *Store) Officers(ctx context.Context, actor access.Actor) ([]Officer, error) {
+	rows, _ := s.db.Query(ctx, `SELECT id, display_name FROM users
+		WHERE agency_id = $1 AND active AND roles && ARRAY['investigator', 'coordinator'] ORDER BY display_name`, actor.AgencyID)
+	return pgx.CollectRows(rows, pgx.RowToStructByName[Officer])
 }

@@ -190,6 +190,7 @@ func TestEveryMessageTheCodeUsesExists(t *testing.T) {
 		"sex.": cases.Sexes, "suspect_status.": cases.SuspectStatus, "share_basis.": cases.ShareBases,
 		"entry_kind.":  append(slices.Clone(cases.EntryKinds), "status_change", "share", "referral"),
 		"share_level.": {string(access.Read), string(access.Contribute)},
+		"case_sort.":   cases.Sorts,
 	} {
 		for _, c := range codes {
 			used[prefix+c] = "cases"

@@ -43,7 +43,7 @@ func caseFilter(q url.Values) cases.Filter {
 	return cases.Filter{
 		Query: q.Get("q"), Status: q.Get("status"), Category: q.Get("category"), Country: q.Get("country"),
 		Province: q.Get("province"), Owner: int32(owner), Lead: lead, Since: q.Get("since"),
-		SharedOnly: q.Get("shared") == "1", After: q.Get("after"),
+		SharedOnly: q.Get("shared") == "1", Sort: q.Get("sort"), After: q.Get("after"),
 	}
 }
 
@@ -71,6 +71,10 @@ func (s *Server) caseList(w http.ResponseWriter, r *http.Request) {
 	export.Del("after")
 	v.ExportURL = "/cases/export.csv?" + export.Encode()
 	if v.Owners, err = s.agencyOptions(r, "form.any"); err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	if v.Officers, err = s.officerOptions(r, "form.any"); err != nil {
 		s.serverError(w, r, err)
 		return
 	}
@@ -152,16 +156,38 @@ func caseForm(c cases.Case) url.Values {
 		"title": {c.Title}, "summary": {c.Summary}, "category": {c.Category}, "status": {c.Status},
 		"priority": {c.Priority}, "country": {c.Country}, "province": {c.Province},
 		"handling_code": {string(c.HandlingCode)}, "opened_on": {c.OpenedOn.Format(time.DateOnly)},
-		"version": {strconv.Itoa(int(c.Version))},
+		"version": {strconv.Itoa(int(c.Version))}, "lead_officer": {leadOf(c)},
 	}
+}
+
+func leadOf(c cases.Case) string {
+	if c.LeadOfficerID == nil {
+		return ""
+	}
+	return itoa(*c.LeadOfficerID)
+}
+
+// officerOptions lists the actor's agency's officers for a select.
+func (s *Server) officerOptions(r *http.Request, blank string) ([]web.Option, error) {
+	list, err := s.cases.Officers(r.Context(), actorFrom(r.Context()))
+	if err != nil {
+		return nil, err
+	}
+	out := []web.Option{{Value: "", Label: i18n.T(r.Context(), blank)}}
+	for _, o := range list {
+		out = append(out, web.Option{Value: itoa(o.ID), Label: o.Name})
+	}
+	return out, nil
 }
 
 func caseInput(f url.Values) cases.CaseInput {
 	v, _ := strconv.Atoi(f.Get("version"))
+	lead, _ := strconv.ParseInt(f.Get("lead_officer"), 10, 64)
 	return cases.CaseInput{
 		Title: f.Get("title"), Summary: f.Get("summary"), Category: f.Get("category"), Status: f.Get("status"),
 		Priority: f.Get("priority"), Country: f.Get("country"), Province: f.Get("province"),
 		HandlingCode: access.HandlingCode(f.Get("handling_code")), OpenedOn: f.Get("opened_on"), Version: int32(v),
+		LeadOfficer: lead,
 	}
 }
 
@@ -261,6 +287,10 @@ func (s *Server) caseEdit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	v := web.CaseFormView{ID: c.ID, Reference: c.Reference, Form: web.Form{Values: caseForm(c)}}
+	if v.Officers, err = s.officerOptions(r, "form.none"); err != nil {
+		s.serverError(w, r, err)
+		return
+	}
 	s.render(w, r, http.StatusOK, web.CaseFormPage(s.page(r, "cases.edit"), v))
 }
 
@@ -272,12 +302,17 @@ func (s *Server) caseUpdate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	current, err := s.cases.Update(r.Context(), actorFrom(r.Context()), id, caseInput(r.PostForm))
+	officers, oerr := s.officerOptions(r, "form.none")
+	if oerr != nil {
+		s.serverError(w, r, oerr)
+		return
+	}
 	switch verrs, invalid := fieldErrors(err); {
 	case invalid:
-		v := web.CaseFormView{ID: id, Form: web.Form{Values: r.PostForm, Errors: verrs}}
+		v := web.CaseFormView{ID: id, Form: web.Form{Values: r.PostForm, Errors: verrs}, Officers: officers}
 		s.render(w, r, http.StatusUnprocessableEntity, web.CaseFormPage(s.page(r, "cases.edit"), v))
 	case errors.Is(err, cases.ErrConflict):
-		v := web.ConflictView{Current: current, Mine: web.Form{Values: r.PostForm}}
+		v := web.ConflictView{Current: current, Mine: web.Form{Values: r.PostForm}, Officers: officers}
 		s.render(w, r, http.StatusConflict, web.ConflictPage(s.page(r, "conflict.title"), v))
 	case err != nil:
 		s.storeFailed(w, r, err)
