@@ -11,6 +11,7 @@ import (
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/handshake-mekong/handshake/internal/cases"
 	"github.com/handshake-mekong/handshake/internal/config"
 	"github.com/handshake-mekong/handshake/internal/postgres"
 	"github.com/handshake-mekong/handshake/internal/seed"
@@ -92,6 +93,8 @@ func serve(ctx context.Context, c *command, args []string) error {
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.ListenAndServe() }()
+	// Shares end by the clock; this keeps the case lists in step.
+	go cases.NewStore(pool).ExpireSharesEvery(ctx, time.Minute, c.log)
 	c.log.Info("serving", "addr", c.cfg.ListenAddr, "version", Version())
 
 	select {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"regexp"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/jackc/pgx/v5"
@@ -408,5 +409,36 @@ func TestLeadOfficerComesFromTheOwningAgency(t *testing.T) {
 	res, err := f.store.List(ctx, inv, cases.Filter{Lead: coord.UserID})
 	if err != nil || len(res.Cases) != 1 || *res.Cases[0].LeadOfficer != "Pranee Thongchai" {
 		t.Fatalf("lead filter: %+v %v", res.Cases, err)
+	}
+}
+
+func TestExpireSharesReportsTheCasesItChanged(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	id, _ := f.sharedCase(access.Partners, access.Read)
+	if n, err := f.store.ExpireShares(ctx); err != nil || n != 0 {
+		t.Fatalf("nothing expired yet: %d, %v", n, err)
+	}
+	// Time passing, not a write: the share's own trigger must not see it.
+	for _, sql := range []string{
+		`ALTER TABLE case_shares DISABLE TRIGGER case_shares_visible_to`,
+		`UPDATE case_shares SET expires_at = now() - interval '1 second' WHERE case_id = $1`,
+		`ALTER TABLE case_shares ENABLE TRIGGER case_shares_visible_to`,
+	} {
+		var args []any
+		if strings.Contains(sql, "$1") {
+			args = append(args, id)
+		}
+		if _, err := f.db.Owner.Exec(ctx, sql, args...); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n, err := f.store.ExpireShares(ctx); err != nil || n != 1 {
+		t.Fatalf("after expiry: %d, %v; want 1", n, err)
+	}
+	var visible []int32
+	f.db.Owner.QueryRow(ctx, `SELECT visible_to FROM cases WHERE id = $1`, id).Scan(&visible)
+	if slices.Contains(visible, f.agencyID("aim")) {
+		t.Fatalf("visible_to still holds AIM: %v", visible)
 	}
 }

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -106,4 +108,35 @@ type Agency struct {
 	ShortName string      `db:"short_name"`
 	Kind      access.Kind `db:"kind"`
 	Country   string      `db:"country"`
+}
+
+// ExpireShares drops agencies whose shares have expired from the cases'
+// visible_to, and reports how many cases changed. Single-case reads check
+// expiry themselves; this bounds how long an expired case still shows in
+// lists. Every replica may run it: it is idempotent.
+func (s *Store) ExpireShares(ctx context.Context) (int, error) {
+	var n int
+	err := s.db.QueryRow(ctx, `SELECT expire_case_shares()`).Scan(&n)
+	return n, err
+}
+
+// ExpireSharesEvery runs ExpireShares every interval until ctx ends,
+// logging what it changed or why it failed.
+func (s *Store) ExpireSharesEvery(ctx context.Context, interval time.Duration, log *slog.Logger) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			n, err := s.ExpireShares(ctx)
+			switch {
+			case err != nil && ctx.Err() == nil:
+				log.Error("expire case shares", "err", err)
+			case n > 0:
+				log.Info("expired case shares", "cases", n)
+			}
+		}
+	}
 }

@@ -93,6 +93,13 @@ func TestBrowserCaseJourney(t *testing.T) {
 	}
 	assertFitsWidth(t, ctx, "case page for AIM")
 	saveScreenshot(t, ctx, "case-aim")
+	for _, lang := range []string{"km", "th", "en"} {
+		switchLanguage(t, ctx, lang)
+		assertFitsWidth(t, ctx, "case page for AIM in "+lang)
+		if lang != "en" {
+			saveScreenshot(t, ctx, "case-aim-"+lang)
+		}
+	}
 	mustDo(t, ctx, "open the survivor", chromedp.Click(chromedp.CSS(`ul.people a`)), chromedp.WaitVisible(chromedp.CSS("#identity")))
 	survivorPath := pagePath(t, ctx)
 	if strings.Contains(text(), "Srey Mom") || evalJS[int](t, ctx, `document.querySelectorAll('#identity button').length`) != 0 {
