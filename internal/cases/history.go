@@ -57,7 +57,7 @@ func (s *Store) History(ctx context.Context, actor access.Actor, caseID int64) (
 var historyActions = []string{
 	"case.create", "case.update", "case.entry", "case.share", "case.revoke",
 	"case.view.denied", "case.edit.denied", "case.entry.denied", "case.share.denied",
-	"person.add", "person.consent", "identity.reveal", "identity.override", "identity.reveal.denied",
+	"person.add", "person.update", "person.consent", "identity.reveal", "identity.override", "identity.reveal.denied",
 }
 
 // HistoryKey is the message key of an audit action in a case's history:

@@ -191,3 +191,48 @@ func (s *Store) Override(ctx context.Context, actor access.Actor, caseID, person
 	}
 	return err
 }
+
+// UpdatePerson corrects a person's record and identity: the owning
+// agency's investigators and coordinators, e.g. when a suspect is arrested
+// or an alias comes to light. A person's role on the case stays.
+func (s *Store) UpdatePerson(ctx context.Context, actor access.Actor, caseID, personID int64, in PersonInput) error {
+	err := s.asActor(ctx, actor, func(tx pgx.Tx) error {
+		c, err := get(ctx, tx, actor, caseID)
+		if err != nil {
+			return err
+		}
+		p, err := person(ctx, tx, caseID, personID)
+		if err != nil {
+			return err
+		}
+		if !actor.CanEditCase(c.Facts()) {
+			return ErrNotFound
+		}
+		in.Role = p.Role
+		names, aliases, dob, age, verrs := in.Validate(s.now())
+		if err := verrs.Err(); err != nil {
+			return err
+		}
+		var suspectStatus *string
+		if p.Role == access.Suspect {
+			suspectStatus = &in.SuspectStatus
+		}
+		if _, err := tx.Exec(ctx, `
+			UPDATE case_people SET sex = $2, age_estimate = $3, nationality = $4, suspect_status = $5, updated_at = now()
+			WHERE id = $1`, personID, in.Sex, age, in.Nationality, suspectStatus); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `
+			UPDATE person_identities SET names = $2, aliases = $3, date_of_birth = $4, languages = $5, documents = $6
+			WHERE person_id = $1`, personID, names, nonNil(aliases), dob, strings.TrimSpace(in.Languages),
+			strings.TrimSpace(in.Documents)); err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, audit.Event{Action: "person.update", ObjectType: "person", ObjectID: fmt.Sprint(personID),
+			Details: map[string]any{"case_id": caseID, "code": p.Code}})
+	})
+	if errors.Is(err, ErrNotFound) {
+		s.denied(ctx, actor, "person.update", "person", personID)
+	}
+	return err
+}

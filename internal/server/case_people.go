@@ -3,6 +3,9 @@ package server
 import (
 	"net/http"
 	"net/url"
+	"slices"
+	"strings"
+	"time"
 
 	"github.com/handshake-mekong/handshake/internal/access"
 	"github.com/handshake-mekong/handshake/internal/cases"
@@ -34,19 +37,21 @@ func (s *Server) renderPersonForm(w http.ResponseWriter, r *http.Request, id int
 	s.render(w, r, status, web.PersonFormPage(s.page(r, "people.add"), v))
 }
 
+func personInput(f url.Values) cases.PersonInput {
+	return cases.PersonInput{Role: access.PersonRole(f.Get("role")), Names: f.Get("names"), Aliases: f.Get("aliases"),
+		Sex: f.Get("sex"), DateOfBirth: f.Get("date_of_birth"), AgeEstimate: f.Get("age_estimate"),
+		Nationality: f.Get("nationality"), Languages: f.Get("languages"), Documents: f.Get("documents"),
+		SuspectStatus: f.Get("suspect_status"), Consent: f.Get("consent") == "1"}
+}
+
 func (s *Server) personCreate(w http.ResponseWriter, r *http.Request) {
 	id, ok := s.caseID(w, r)
 	if !ok || !s.parseForm(w, r) {
 		return
 	}
-	f := r.PostForm
-	in := cases.PersonInput{Role: access.PersonRole(f.Get("role")), Names: f.Get("names"), Aliases: f.Get("aliases"),
-		Sex: f.Get("sex"), DateOfBirth: f.Get("date_of_birth"), AgeEstimate: f.Get("age_estimate"),
-		Nationality: f.Get("nationality"), Languages: f.Get("languages"), Documents: f.Get("documents"),
-		SuspectStatus: f.Get("suspect_status"), Consent: f.Get("consent") == "1"}
-	_, err := s.cases.AddPerson(r.Context(), actorFrom(r.Context()), id, in)
+	_, err := s.cases.AddPerson(r.Context(), actorFrom(r.Context()), id, personInput(r.PostForm))
 	if verrs, ok := fieldErrors(err); ok {
-		s.renderPersonForm(w, r, id, http.StatusUnprocessableEntity, web.Form{Values: f, Errors: verrs})
+		s.renderPersonForm(w, r, id, http.StatusUnprocessableEntity, web.Form{Values: r.PostForm, Errors: verrs})
 		return
 	}
 	if err != nil {
@@ -134,6 +139,67 @@ func (s *Server) personOverride(w http.ResponseWriter, r *http.Request) {
 	err := s.cases.Override(r.Context(), actorFrom(r.Context()), caseID, personID, r.PostForm.Get("reason"))
 	if verrs, ok := fieldErrors(err); ok {
 		s.renderPerson(w, r, caseID, personID, http.StatusUnprocessableEntity, nil, web.Form{Values: r.PostForm, Errors: verrs})
+		return
+	}
+	if err != nil {
+		s.storeFailed(w, r, err)
+		return
+	}
+	s.redirect(w, r, "/cases/"+itoa(caseID)+"/people/"+itoa(personID), "flash.saved")
+}
+
+// personEdit opens a person's record for correction. It shows their
+// identity, so opening it is an audited reveal.
+func (s *Server) personEdit(w http.ResponseWriter, r *http.Request) {
+	caseID, personID, ok := s.personIDs(w, r)
+	if !ok {
+		return
+	}
+	actor := actorFrom(r.Context())
+	c, p, id, err := s.cases.RevealIdentity(r.Context(), actor, caseID, personID)
+	if err == nil && !actor.CanEditCase(c.Facts()) {
+		err = cases.ErrNotFound
+	}
+	if err != nil {
+		s.storeFailed(w, r, err)
+		return
+	}
+	f := url.Values{"names": {strings.Join(id.Names, "\n")}, "aliases": {strings.Join(id.Aliases, "\n")},
+		"sex": {p.Sex}, "nationality": {p.Nationality}, "languages": {id.Languages}, "documents": {id.Documents}}
+	if id.DateOfBirth != nil {
+		f.Set("date_of_birth", id.DateOfBirth.Format(time.DateOnly))
+	}
+	if p.AgeEstimate != nil {
+		f.Set("age_estimate", itoa(int64(*p.AgeEstimate)))
+	}
+	if p.SuspectStatus != nil {
+		f.Set("suspect_status", *p.SuspectStatus)
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	s.render(w, r, http.StatusOK, web.PersonFormPage(s.page(r, "people.title"), web.PersonFormView{Case: c, Person: &p, Form: web.Form{Values: f}}))
+}
+
+func (s *Server) personUpdate(w http.ResponseWriter, r *http.Request) {
+	caseID, personID, ok := s.personIDs(w, r)
+	if !ok || !s.parseForm(w, r) {
+		return
+	}
+	actor := actorFrom(r.Context())
+	err := s.cases.UpdatePerson(r.Context(), actor, caseID, personID, personInput(r.PostForm))
+	if verrs, invalid := fieldErrors(err); invalid {
+		v, err := s.cases.Page(r.Context(), actor, caseID)
+		if err != nil {
+			s.storeFailed(w, r, err)
+			return
+		}
+		i := slices.IndexFunc(v.People, func(p cases.Person) bool { return p.ID == personID })
+		if i < 0 {
+			s.notFound(w, r)
+			return
+		}
+		w.Header().Set("Cache-Control", "no-store")
+		s.render(w, r, http.StatusUnprocessableEntity, web.PersonFormPage(s.page(r, "people.title"),
+			web.PersonFormView{Case: v.Case, Person: &v.People[i], Form: web.Form{Values: r.PostForm, Errors: verrs}}))
 		return
 	}
 	if err != nil {

@@ -32,6 +32,8 @@ func (s *Server) caseRoutes(r chi.Router) {
 	r.Post("/{case}/people", s.personCreate)
 	r.Get("/{case}/people/{person}", s.personShow)
 	r.Post("/{case}/people/{person}/identity", s.personReveal)
+	r.Get("/{case}/people/{person}/edit", s.personEdit)
+	r.Post("/{case}/people/{person}/edit", s.personUpdate)
 	r.Post("/{case}/people/{person}/consent", s.personConsent)
 	r.Post("/{case}/people/{person}/override", s.personOverride)
 }

@@ -114,3 +114,30 @@ func TestCaseFormsReportBadInputBesideFields(t *testing.T) {
 		t.Errorf("bad cursor: %d", res.status)
 	}
 }
+
+func TestOwnerCorrectsAPersonAndPartnersCannot(t *testing.T) {
+	a := newApp(t)
+	path := openSharedCase(t, a)
+	inv := a.signedIn("investigator@th-ppr2.example")
+	page := inv.get(path)
+	suspect := regexp.MustCompile(`href="(` + regexp.QuoteMeta(path) + `/people/\d+)"><strong>P-`).FindStringSubmatch(page.body)
+	if suspect == nil {
+		t.Fatal("no suspect on the case page")
+	}
+	form := inv.get(suspect[1] + "/edit")
+	wantStatus(t, "edit form", form, http.StatusOK)
+	form.mustContain(t, "Lek Sombat", "Mama Lek")
+	if form.header.Get("Cache-Control") != "no-store" {
+		t.Error("the identity form may be cached")
+	}
+	bad := inv.post(suspect[1]+"/edit", url.Values{"names": {""}, "sex": {"female"}, "suspect_status": {"arrested"}, "age_estimate": {"200"}})
+	wantStatus(t, "bad edit", bad, http.StatusUnprocessableEntity)
+	bad.mustContain(t, "This field is required.", "from 0 to 120")
+	wantStatus(t, "edit", inv.post(suspect[1]+"/edit", url.Values{"names": {"Lek Sombat"}, "aliases": {"Mama Lek\nแม่เล็ก"},
+		"sex": {"female"}, "suspect_status": {"arrested"}}), http.StatusSeeOther)
+	inv.get(path).mustContain(t, "Arrested")
+
+	aim := a.signedIn("coordinator@aim.example")
+	wantStatus(t, "partner's edit form", aim.get(suspect[1]+"/edit"), http.StatusNotFound)
+	wantStatus(t, "partner's edit", aim.post(suspect[1]+"/edit", url.Values{"names": {"X"}, "sex": {"male"}, "suspect_status": {"released"}}), http.StatusNotFound)
+}
