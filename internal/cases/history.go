@@ -29,14 +29,7 @@ const HistoryLimit = 50
 // exported.
 func (s *Store) History(ctx context.Context, actor access.Actor, caseID int64) ([]HistoryEvent, error) {
 	var out []HistoryEvent
-	err := s.asActor(ctx, actor, func(tx pgx.Tx) error {
-		c, err := get(ctx, tx, actor, caseID)
-		if err != nil {
-			return err
-		}
-		if !actor.CanManageShares(c.Facts()) {
-			return ErrNotFound
-		}
+	err := s.onCase(ctx, actor, caseID, "case.history", actor.CanManageShares, func(tx pgx.Tx, _ Case) (err error) {
 		id := fmt.Sprint(caseID)
 		rows, _ := tx.Query(ctx, `
 			SELECT e.at, e.action, u.display_name AS actor, a.short_name AS agency_short, e.details->>'code' AS code

@@ -31,14 +31,7 @@ func newCode(role access.PersonRole) string {
 // person's code.
 func (s *Store) AddPerson(ctx context.Context, actor access.Actor, caseID int64, in PersonInput) (string, error) {
 	var code string
-	err := s.asActor(ctx, actor, func(tx pgx.Tx) error {
-		c, err := get(ctx, tx, actor, caseID)
-		if err != nil {
-			return err
-		}
-		if !actor.CanAddToCase(c.Facts()) {
-			return ErrNotFound
-		}
+	err := s.onCase(ctx, actor, caseID, "person.add", actor.CanAddToCase, func(tx pgx.Tx, c Case) error {
 		names, aliases, dob, age, verrs := in.Validate(s.now())
 		if err := verrs.Err(); err != nil {
 			return err
@@ -50,6 +43,7 @@ func (s *Store) AddPerson(ctx context.Context, actor access.Actor, caseID int64,
 		// Consent is the owner's to record, with the survivor in front of them.
 		consent := in.Consent && in.Role != access.Suspect && actor.CanRecordConsent(c.Facts())
 		var id int64
+		var err error
 		for range 5 {
 			code = newCode(in.Role)
 			err = tx.QueryRow(ctx, `
@@ -74,9 +68,6 @@ func (s *Store) AddPerson(ctx context.Context, actor access.Actor, caseID int64,
 		return audit.Record(ctx, tx, audit.Event{Action: "person.add", ObjectType: "person", ObjectID: fmt.Sprint(id),
 			Details: map[string]any{"case_id": caseID, "role": in.Role, "code": code}})
 	})
-	if errors.Is(err, ErrNotFound) {
-		s.denied(ctx, actor, "person.add", "case", caseID)
-	}
 	return code, err
 }
 
@@ -103,16 +94,9 @@ func (s *Store) RevealIdentity(ctx context.Context, actor access.Actor, caseID, 
 	var c Case
 	var p Person
 	var id Identity
-	err := s.asActor(ctx, actor, func(tx pgx.Tx) (err error) {
-		if c, err = get(ctx, tx, actor, caseID); err != nil {
-			return err
-		}
-		if p, err = person(ctx, tx, caseID, personID); err != nil {
-			return err
-		}
-		if !actor.CanSeeIdentity(c.Facts(), p.Facts()) {
-			return ErrNotFound
-		}
+	may := func(f access.CaseFacts, p Person) bool { return actor.CanSeeIdentity(f, p.Facts()) }
+	err := s.onPerson(ctx, actor, caseID, personID, "identity.reveal", may, func(tx pgx.Tx, cs Case, ps Person) (err error) {
+		c, p = cs, ps
 		rows, _ := tx.Query(ctx, `SELECT names, aliases, date_of_birth, languages, documents FROM person_identities WHERE person_id = $1`, personID)
 		if id, err = pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[Identity]); err != nil {
 			if errors.Is(err, pgx.ErrNoRows) {
@@ -123,27 +107,14 @@ func (s *Store) RevealIdentity(ctx context.Context, actor access.Actor, caseID, 
 		return audit.Record(ctx, tx, audit.Event{Action: "identity.reveal", ObjectType: "person", ObjectID: fmt.Sprint(personID),
 			Details: map[string]any{"case_id": caseID, "code": p.Code, "consent": p.Consent, "override": p.OverrideReason != nil}})
 	})
-	if errors.Is(err, ErrNotFound) {
-		s.denied(ctx, actor, "identity.reveal", "person", personID)
-	}
 	return c, p, id, err
 }
 
 // SetConsent records whether a survivor or witness agreed to share their
 // identity with partner agencies, and when.
 func (s *Store) SetConsent(ctx context.Context, actor access.Actor, caseID, personID int64, consent bool) error {
-	err := s.asActor(ctx, actor, func(tx pgx.Tx) error {
-		c, err := get(ctx, tx, actor, caseID)
-		if err != nil {
-			return err
-		}
-		p, err := person(ctx, tx, caseID, personID)
-		if err != nil {
-			return err
-		}
-		if !actor.CanRecordConsent(c.Facts()) || p.Role == access.Suspect {
-			return ErrNotFound
-		}
+	may := func(f access.CaseFacts, p Person) bool { return actor.CanRecordConsent(f) && p.Role != access.Suspect }
+	return s.onPerson(ctx, actor, caseID, personID, "person.consent", may, func(tx pgx.Tx, _ Case, _ Person) error {
 		if _, err := tx.Exec(ctx, `
 			UPDATE case_people SET consent = $2, consent_recorded_at = CASE WHEN $2 THEN now() END, updated_at = now()
 			WHERE id = $1`, personID, consent); err != nil {
@@ -152,10 +123,6 @@ func (s *Store) SetConsent(ctx context.Context, actor access.Actor, caseID, pers
 		return audit.Record(ctx, tx, audit.Event{Action: "person.consent", ObjectType: "person", ObjectID: fmt.Sprint(personID),
 			Details: map[string]any{"case_id": caseID, "consent": consent}})
 	})
-	if errors.Is(err, ErrNotFound) {
-		s.denied(ctx, actor, "person.consent", "person", personID)
-	}
-	return err
 }
 
 // Override opens a person's identity to partners without consent, for a
@@ -167,17 +134,8 @@ func (s *Store) Override(ctx context.Context, actor access.Actor, caseID, person
 	if err := e.Err(); err != nil {
 		return err
 	}
-	err := s.asActor(ctx, actor, func(tx pgx.Tx) error {
-		c, err := get(ctx, tx, actor, caseID)
-		if err != nil {
-			return err
-		}
-		if _, err := person(ctx, tx, caseID, personID); err != nil {
-			return err
-		}
-		if !actor.CanOverrideIdentity(c.Facts()) {
-			return ErrNotFound
-		}
+	may := func(f access.CaseFacts, _ Person) bool { return actor.CanOverrideIdentity(f) }
+	return s.onPerson(ctx, actor, caseID, personID, "identity.override", may, func(tx pgx.Tx, _ Case, _ Person) error {
 		if _, err := tx.Exec(ctx, `
 			UPDATE case_people SET override_reason = $2, override_by = app_user(), override_at = now(), updated_at = now()
 			WHERE id = $1`, personID, reason); err != nil {
@@ -186,28 +144,14 @@ func (s *Store) Override(ctx context.Context, actor access.Actor, caseID, person
 		return audit.Record(ctx, tx, audit.Event{Action: "identity.override", ObjectType: "person", ObjectID: fmt.Sprint(personID),
 			Details: map[string]any{"case_id": caseID, "reason": reason}})
 	})
-	if errors.Is(err, ErrNotFound) {
-		s.denied(ctx, actor, "identity.override", "person", personID)
-	}
-	return err
 }
 
 // UpdatePerson corrects a person's record and identity: the owning
 // agency's investigators and coordinators, e.g. when a suspect is arrested
 // or an alias comes to light. A person's role on the case stays.
 func (s *Store) UpdatePerson(ctx context.Context, actor access.Actor, caseID, personID int64, in PersonInput) error {
-	err := s.asActor(ctx, actor, func(tx pgx.Tx) error {
-		c, err := get(ctx, tx, actor, caseID)
-		if err != nil {
-			return err
-		}
-		p, err := person(ctx, tx, caseID, personID)
-		if err != nil {
-			return err
-		}
-		if !actor.CanEditCase(c.Facts()) {
-			return ErrNotFound
-		}
+	may := func(f access.CaseFacts, _ Person) bool { return actor.CanEditCase(f) }
+	return s.onPerson(ctx, actor, caseID, personID, "person.update", may, func(tx pgx.Tx, _ Case, p Person) error {
 		in.Role = p.Role
 		names, aliases, dob, age, verrs := in.Validate(s.now())
 		if err := verrs.Err(); err != nil {
@@ -231,8 +175,4 @@ func (s *Store) UpdatePerson(ctx context.Context, actor access.Actor, caseID, pe
 		return audit.Record(ctx, tx, audit.Event{Action: "person.update", ObjectType: "person", ObjectID: fmt.Sprint(personID),
 			Details: map[string]any{"case_id": caseID, "code": p.Code}})
 	})
-	if errors.Is(err, ErrNotFound) {
-		s.denied(ctx, actor, "person.update", "person", personID)
-	}
-	return err
 }

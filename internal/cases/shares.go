@@ -17,18 +17,11 @@ import (
 // has. It is a timeline entry, so partners see when and why access changed.
 func (s *Store) ShareCase(ctx context.Context, actor access.Actor, caseID int64, in ShareInput) error {
 	now := s.now()
-	err := s.asActor(ctx, actor, func(tx pgx.Tx) error {
-		c, err := get(ctx, tx, actor, caseID)
-		if err != nil {
-			return err
-		}
-		if !actor.CanShareCase(c.Facts()) {
-			return ErrNotFound
-		}
+	return s.onCase(ctx, actor, caseID, "case.share", actor.CanShareCase, func(tx pgx.Tx, c Case) error {
 		expires, verrs := in.Validate(now)
 		var name string
 		var active bool
-		err = tx.QueryRow(ctx, `SELECT short_name, active FROM agencies WHERE id = $1`, in.AgencyID).Scan(&name, &active)
+		err := tx.QueryRow(ctx, `SELECT short_name, active FROM agencies WHERE id = $1`, in.AgencyID).Scan(&name, &active)
 		switch {
 		case errors.Is(err, pgx.ErrNoRows) || (err == nil && !active) || in.AgencyID == c.OwnerAgencyID:
 			verrs.Add("agency", "error.choice", nil)
@@ -55,24 +48,13 @@ func (s *Store) ShareCase(ctx context.Context, actor access.Actor, caseID int64,
 		return audit.Record(ctx, tx, audit.Event{Action: "case.share", ObjectType: "case", ObjectID: fmt.Sprint(caseID),
 			Details: map[string]any{"share_id": id, "agency_id": in.AgencyID, "level": in.Level, "basis": in.Basis, "expires": expires}})
 	})
-	if errors.Is(err, ErrNotFound) {
-		s.denied(ctx, actor, "case.share", "case", caseID)
-	}
-	return err
 }
 
 // Revoke ends a share at once.
 func (s *Store) Revoke(ctx context.Context, actor access.Actor, caseID, shareID int64) error {
-	err := s.asActor(ctx, actor, func(tx pgx.Tx) error {
-		c, err := get(ctx, tx, actor, caseID)
-		if err != nil {
-			return err
-		}
-		if !actor.CanManageShares(c.Facts()) {
-			return ErrNotFound
-		}
+	return s.onCase(ctx, actor, caseID, "case.revoke", actor.CanManageShares, func(tx pgx.Tx, _ Case) error {
 		var name string
-		err = tx.QueryRow(ctx, `
+		err := tx.QueryRow(ctx, `
 			UPDATE case_shares s SET revoked_at = now(), revoked_by = app_user() FROM agencies a
 			WHERE s.id = $1 AND s.case_id = $2 AND s.revoked_at IS NULL AND a.id = s.agency_id
 			RETURNING a.short_name`, shareID, caseID).Scan(&name)
@@ -88,10 +70,6 @@ func (s *Store) Revoke(ctx context.Context, actor access.Actor, caseID, shareID 
 		return audit.Record(ctx, tx, audit.Event{Action: "case.revoke", ObjectType: "case", ObjectID: fmt.Sprint(caseID),
 			Details: map[string]any{"share_id": shareID}})
 	})
-	if errors.Is(err, ErrNotFound) {
-		s.denied(ctx, actor, "case.revoke", "case", caseID)
-	}
-	return err
 }
 
 // PartnerAgencies lists the active agencies a case may be shared with.

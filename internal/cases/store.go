@@ -72,6 +72,50 @@ func (s *Store) denied(ctx context.Context, actor access.Actor, action, objectTy
 	_ = audit.Record(auditAs(ctx, actor), s.db, audit.Event{Action: action + ".denied", ObjectType: objectType, ObjectID: fmt.Sprint(id)})
 }
 
+// onCase runs f in one transaction, as actor, on a case that may allows.
+// A case the actor cannot see, or may not act on, is ErrNotFound, and the
+// attempt is audited as action.denied.
+func (s *Store) onCase(ctx context.Context, actor access.Actor, caseID int64, action string,
+	may func(access.CaseFacts) bool, f func(tx pgx.Tx, c Case) error) error {
+	err := s.asActor(ctx, actor, func(tx pgx.Tx) error {
+		c, err := get(ctx, tx, actor, caseID)
+		if err != nil {
+			return err
+		}
+		if !may(c.Facts()) {
+			return ErrNotFound
+		}
+		return f(tx, c)
+	})
+	if errors.Is(err, ErrNotFound) {
+		s.denied(ctx, actor, action, "case", caseID)
+	}
+	return err
+}
+
+// onPerson is onCase for one person on the case.
+func (s *Store) onPerson(ctx context.Context, actor access.Actor, caseID, personID int64, action string,
+	may func(access.CaseFacts, Person) bool, f func(tx pgx.Tx, c Case, p Person) error) error {
+	err := s.asActor(ctx, actor, func(tx pgx.Tx) error {
+		c, err := get(ctx, tx, actor, caseID)
+		if err != nil {
+			return err
+		}
+		p, err := person(ctx, tx, caseID, personID)
+		if err != nil {
+			return err
+		}
+		if !may(c.Facts(), p) {
+			return ErrNotFound
+		}
+		return f(tx, c, p)
+	})
+	if errors.Is(err, ErrNotFound) {
+		s.denied(ctx, actor, action, "person", personID)
+	}
+	return err
+}
+
 // Get returns a case the actor may see.
 func (s *Store) Get(ctx context.Context, actor access.Actor, id int64) (Case, error) {
 	var c Case
@@ -247,14 +291,7 @@ func addEntry(ctx context.Context, tx pgx.Tx, actor access.Actor, caseID int64, 
 
 // AddEntry adds an event to a case's timeline.
 func (s *Store) AddEntry(ctx context.Context, actor access.Actor, caseID int64, in EntryInput, loc *time.Location) error {
-	err := s.asActor(ctx, actor, func(tx pgx.Tx) error {
-		c, err := get(ctx, tx, actor, caseID)
-		if err != nil {
-			return err
-		}
-		if !actor.CanAddToCase(c.Facts()) {
-			return ErrNotFound
-		}
+	return s.onCase(ctx, actor, caseID, "case.entry", actor.CanAddToCase, func(tx pgx.Tx, _ Case) error {
 		at, verrs := in.Validate(s.now(), loc)
 		if err := verrs.Err(); err != nil {
 			return err
@@ -265,10 +302,6 @@ func (s *Store) AddEntry(ctx context.Context, actor access.Actor, caseID int64, 
 		return audit.Record(ctx, tx, audit.Event{Action: "case.entry", ObjectType: "case", ObjectID: fmt.Sprint(caseID),
 			Details: map[string]any{"kind": in.Kind, "handling_code": in.HandlingCode}})
 	})
-	if errors.Is(err, ErrNotFound) {
-		s.denied(ctx, actor, "case.entry", "case", caseID)
-	}
-	return err
 }
 
 // Officer is someone of the actor's agency who may lead a case.
