@@ -442,3 +442,88 @@ func TestExpireSharesReportsTheCasesItChanged(t *testing.T) {
 		t.Fatalf("visible_to still holds AIM: %v", visible)
 	}
 }
+
+func TestSearchFindsPartsOfWordsInEveryScriptButNoProtectedName(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	inv := f.actor("investigator@kh-ahtjp.example")
+	for _, title := range []string{"ขบวนการค้ามนุษย์ข้ามแดนที่ด่านคลองลึก", "ការជួញដូរមនុស្សនៅប៉ោយប៉ែត", "Scam compound in Sihanoukville"} {
+		if _, _, err := f.store.Create(ctx, inv, cases.CaseInput{Title: title, Category: "other", Priority: "normal", Country: "KH",
+			HandlingCode: access.Partners}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	f.sharedCase(access.Partners, access.Read) // survivor Srey Mom without consent, suspect Lek Sombat
+	search := func(actor access.Actor, q string) []string {
+		res, err := f.store.List(ctx, actor, cases.Filter{Query: q})
+		if err != nil {
+			t.Fatalf("search %q: %v", q, err)
+		}
+		var titles []string
+		for _, c := range res.Cases {
+			titles = append(titles, c.Title)
+		}
+		return titles
+	}
+	for q, want := range map[string]string{
+		"ค้ามนุษย์": "ขบวนการค้ามนุษย์ข้ามแดนที่ด่านคลองลึก",
+		"ប៉ោយប៉ែត":  "ការជួញដូរមនុស្សនៅប៉ោយប៉ែត",
+		"hanoukv":   "Scam compound in Sihanoukville",
+		"COMPOUND":  "Scam compound in Sihanoukville",
+	} {
+		if got := search(inv, q); len(got) != 1 || got[0] != want {
+			t.Errorf("search %q: %v, want %q", q, got, want)
+		}
+	}
+	aim := f.actor("caseworker@aim.example")
+	if got := search(aim, "Srey Mom"); len(got) != 0 {
+		t.Errorf("a partner finds the case by an unconsented survivor's name: %v", got)
+	}
+	if got := search(aim, "Mama Lek"); len(got) != 1 {
+		t.Errorf("a partner cannot find the case by the suspect's alias: %v", got)
+	}
+	if got := search(f.actor("investigator@th-ppr2.example"), "Srey Mo"); len(got) != 1 {
+		t.Errorf("the owner cannot find the case by the survivor's name: %v", got)
+	}
+	if got := search(f.actor("investigator@th-ticac.example"), "Mama Lek"); len(got) != 0 {
+		t.Errorf("an unrelated agency finds the case: %v", got)
+	}
+	for _, q := range []string{`%%%`, `___`, `\\\`, "'; --"} {
+		if got := search(inv, q); len(got) != 0 {
+			t.Errorf("search %q matched %v: wildcards are not escaped", q, got)
+		}
+	}
+}
+
+func TestClosingAndReopeningACase(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	id, _ := f.sharedCase(access.Partners, access.Read)
+	inv := f.actor("investigator@th-ppr2.example")
+	set := func(status string) cases.Case {
+		c, _ := f.store.Get(ctx, inv, id)
+		in := caseInput(access.Partners)
+		in.Status, in.Version = status, c.Version
+		if _, err := f.store.Update(ctx, inv, id, in); err != nil {
+			t.Fatal(err)
+		}
+		c, _ = f.store.Get(ctx, inv, id)
+		return c
+	}
+	if c := set("closed"); c.ClosedOn == nil {
+		t.Fatal("closing left no closing date")
+	}
+	if c := set("investigating"); c.ClosedOn != nil || c.Status != "investigating" {
+		t.Fatalf("reopening: %+v", c)
+	}
+	v, _ := f.store.Page(ctx, inv, id)
+	var changes int
+	for _, e := range v.Entries {
+		if e.Kind == "status_change" {
+			changes++
+		}
+	}
+	if changes != 2 {
+		t.Fatalf("%d status changes on the timeline, want 2", changes)
+	}
+}
