@@ -10,6 +10,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/handshake-mekong/handshake/internal/access"
+	"github.com/handshake-mekong/handshake/internal/agencies"
 	"github.com/handshake-mekong/handshake/internal/audit"
 )
 
@@ -72,10 +73,11 @@ func (s *Store) Revoke(ctx context.Context, actor access.Actor, caseID, shareID 
 	})
 }
 
-// PartnerAgencies lists the active agencies a case may be shared with.
-func (s *Store) PartnerAgencies(ctx context.Context, actor access.Actor) ([]Agency, error) {
+// Agencies lists the active agencies that hold cases: every one but the
+// platform operator.
+func (s *Store) Agencies(ctx context.Context) ([]Agency, error) {
 	rows, _ := s.db.Query(ctx, `SELECT id, name, short_name, kind, country FROM agencies
-		WHERE active AND id <> $1 AND code <> 'handshake' ORDER BY country, name`, actor.AgencyID)
+		WHERE active AND code <> $1 ORDER BY country, name`, agencies.OperatorCode)
 	return pgx.CollectRows(rows, pgx.RowToStructByName[Agency])
 }
 

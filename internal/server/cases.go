@@ -18,6 +18,11 @@ import (
 )
 
 func (s *Server) caseRoutes(r chi.Router) {
+	// Analysts and agency admins see no case content (DESIGN §3.2): for
+	// them the pages do not exist.
+	r.Use(func(next http.Handler) http.Handler {
+		return s.requireActor(func(a access.Actor) bool { return a.ReadsCases() }, next)
+	})
 	r.Get("/", s.caseList)
 	r.Get("/export.csv", s.caseExport)
 	r.Get("/new", s.caseNew)
@@ -72,7 +77,7 @@ func (s *Server) caseList(w http.ResponseWriter, r *http.Request) {
 	export := cloneValues(q)
 	export.Del("after")
 	v.ExportURL = "/cases/export.csv?" + export.Encode()
-	if v.Owners, err = s.agencyOptions(r, "form.any"); err != nil {
+	if v.Owners, err = s.agencyOptions(r, "form.any", 0); err != nil {
 		s.serverError(w, r, err)
 		return
 	}
@@ -91,15 +96,18 @@ func cloneValues(v url.Values) url.Values {
 	return out
 }
 
-// agencyOptions lists the partner agencies, for filters and the share form.
-func (s *Server) agencyOptions(r *http.Request, blank string) ([]web.Option, error) {
-	list, err := s.cases.PartnerAgencies(r.Context(), access.Actor{})
+// agencyOptions lists the agencies that hold cases, but except, for the
+// owner filter (except 0) and the share form (except the owner).
+func (s *Server) agencyOptions(r *http.Request, blank string, except int32) ([]web.Option, error) {
+	list, err := s.cases.Agencies(r.Context())
 	if err != nil {
 		return nil, err
 	}
 	out := []web.Option{{Value: "", Label: i18n.T(r.Context(), blank)}}
 	for _, a := range list {
-		out = append(out, web.Option{Value: strconv.Itoa(int(a.ID)), Label: a.ShortName + " · " + a.Name})
+		if a.ID != except {
+			out = append(out, web.Option{Value: strconv.Itoa(int(a.ID)), Label: a.ShortName + " · " + a.Name})
+		}
 	}
 	return out, nil
 }
@@ -264,7 +272,7 @@ func (s *Server) renderCase(w http.ResponseWriter, r *http.Request, id int64, st
 		}
 	}
 	if cv.Can.Share {
-		if cv.Partners, err = s.agencyOptions(r, "form.choose"); err != nil {
+		if cv.Partners, err = s.agencyOptions(r, "form.choose", v.Case.OwnerAgencyID); err != nil {
 			s.serverError(w, r, err)
 			return
 		}
