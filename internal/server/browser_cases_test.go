@@ -84,8 +84,16 @@ func TestBrowserCaseJourney(t *testing.T) {
 	if !strings.Contains(text(), "Agape International Missions") {
 		t.Fatal("the access list does not show AIM after sharing")
 	}
+	if !strings.Contains(text(), "Access history") {
+		t.Error("the owning coordinator sees no access history")
+	}
+	assertFitsWidth(t, ctx, "case page for the coordinator")
+	saveScreenshot(t, ctx, "case-coordinator")
 
 	signInAs("caseworker@aim.example")
+	mustDo(t, ctx, "open the case list", chromedp.Navigate(a.srv.URL+"/cases"), chromedp.WaitVisible(chromedp.CSS("main table")))
+	assertFitsWidth(t, ctx, "case list")
+	saveScreenshot(t, ctx, "cases-list")
 	mustDo(t, ctx, "open the shared case", chromedp.Navigate(a.srv.URL+casePath), chromedp.WaitVisible(chromedp.CSS("#people")))
 	body := text()
 	if !strings.Contains(body, "Survivor interviewed") || strings.Contains(body, "Informant inside") || strings.Contains(body, "Srey Mom") {
