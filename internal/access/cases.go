@@ -33,6 +33,9 @@ type CaseFacts struct {
 	// Share is the actor's agency's live (unrevoked, unexpired) share, or
 	// "" for none.
 	Share ShareLevel
+	// IdentityReferred: the actor's agency accepted a referral of the case
+	// that included the survivors' identity.
+	IdentityReferred bool
 }
 
 // ReadsCases: analysts and agency admins see no case content (§3.2).
@@ -121,7 +124,7 @@ func (a Actor) CanSeeIdentity(c CaseFacts, p PersonFacts) bool {
 	if !a.CanSeeCase(c) {
 		return false
 	}
-	return a.owns(c) || p.AddedBy == a.AgencyID || p.Role == Suspect || p.Consent || p.Override
+	return a.owns(c) || p.AddedBy == a.AgencyID || p.Role == Suspect || p.Consent || p.Override || c.IdentityReferred
 }
 
 // CanRecordConsent: the owning agency's staff who work with the person.

@@ -56,11 +56,15 @@ type Case struct {
 	UpdatedAt     time.Time           `db:"updated_at"`
 	// MyShare is the viewer's agency's live share, "" for the owner or none.
 	MyShare access.ShareLevel `db:"my_share"`
+	// IdentityReferred: the viewer's agency accepted a referral of this case
+	// that included the survivors' identity.
+	IdentityReferred bool `db:"identity_referred"`
 }
 
 // Facts is what the access rules need of c.
 func (c Case) Facts() access.CaseFacts {
-	return access.CaseFacts{OwnerAgencyID: c.OwnerAgencyID, HandlingCode: c.HandlingCode, Share: c.MyShare}
+	return access.CaseFacts{OwnerAgencyID: c.OwnerAgencyID, HandlingCode: c.HandlingCode, Share: c.MyShare,
+		IdentityReferred: c.IdentityReferred}
 }
 
 // Person is someone on a case as lists show them: a pseudonymous code, never

@@ -31,7 +31,9 @@ const caseSelect = `
 		c.title, c.summary, c.category, c.status, c.priority, c.lead_officer_id, u.display_name AS lead_officer,
 		c.country, c.province, c.handling_code, c.opened_on, c.closed_on, c.version, c.created_at, c.updated_at,
 		coalesce((SELECT s.level FROM case_shares s WHERE s.case_id = c.id AND s.agency_id = app_agency()
-			AND s.revoked_at IS NULL AND (s.expires_at IS NULL OR s.expires_at > now())), '') AS my_share
+			AND s.revoked_at IS NULL AND (s.expires_at IS NULL OR s.expires_at > now())), '') AS my_share,
+		EXISTS (SELECT FROM referrals r WHERE r.case_id = c.id AND r.to_agency_id = app_agency()
+			AND r.include_identity AND r.state IN ('accepted', 'completed')) AS identity_referred
 	FROM cases c JOIN agencies a ON a.id = c.owner_agency_id LEFT JOIN users u ON u.id = c.lead_officer_id`
 
 // asActor runs f as actor, for row-level security and for the audit events
