@@ -6,6 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
+	"net/mail"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -34,6 +37,47 @@ type Config struct {
 	SessionIdleTimeout time.Duration
 	SessionLifetime    time.Duration
 	ShutdownTimeout    time.Duration
+
+	// SMTP is where notification email goes; its zero value sends none.
+	SMTP SMTP
+	// BaseURL is the site's absolute address without a trailing slash, e.g.
+	// https://handshake.example.org, that links in email start with.
+	BaseURL string
+}
+
+// SMTP is the mail server notifications are sent through, from SMTP_URL.
+type SMTP struct {
+	Host     string
+	Port     string
+	Username string // "" sends without authenticating
+	Password string
+	From     string // the sender's address, from ?from=
+	// ImplicitTLS speaks TLS from the first byte (smtps://); otherwise the
+	// connection turns to TLS with STARTTLS when the server offers it.
+	ImplicitTLS bool
+}
+
+// Enabled reports whether SMTP_URL was set.
+func (s SMTP) Enabled() bool { return s.Host != "" }
+
+// Addr is the server's host:port.
+func (s SMTP) Addr() string { return net.JoinHostPort(s.Host, s.Port) }
+
+// String leaves the password out, so that a logged or printed Config never
+// shows it.
+func (s SMTP) String() string {
+	if !s.Enabled() {
+		return "(none)"
+	}
+	scheme := "smtp"
+	if s.ImplicitTLS {
+		scheme = "smtps"
+	}
+	u := url.URL{Scheme: scheme, Host: s.Addr(), RawQuery: url.Values{"from": {s.From}}.Encode()}
+	if s.Username != "" {
+		u.User = url.UserPassword(s.Username, "redacted")
+	}
+	return u.String()
 }
 
 // FromEnv reads the configuration through getenv (os.Getenv in main) and
@@ -52,6 +96,8 @@ func FromEnv(getenv func(string) string) (Config, error) {
 		ShutdownTimeout:    r.duration("SHUTDOWN_TIMEOUT", 20*time.Second),
 	}
 	c.OwnerDatabaseURL = r.str("DATABASE_OWNER_URL", c.DatabaseURL)
+	c.SMTP = r.smtp("SMTP_URL")
+	c.BaseURL = r.baseURL("BASE_URL", "http://localhost:8080")
 	switch env := r.str("HANDSHAKE_ENV", "production"); env {
 	case "production":
 	case "development":
@@ -133,4 +179,74 @@ func (r *reader) level(name string, def slog.Level) slog.Level {
 		return def
 	}
 	return l
+}
+
+// smtp reads smtp://user:pass@host:587?from=handshake@example.org, or
+// smtps:// for TLS from the start. Its errors never repeat the value, which
+// may hold a password.
+func (r *reader) smtp(name string) SMTP {
+	v := r.str(name, "")
+	if v == "" {
+		return SMTP{}
+	}
+	bad := func(why string) SMTP {
+		r.errs = append(r.errs, fmt.Errorf("%s: %s (want e.g. smtp://user:password@mail.example.org:587?from=handshake@example.org)", name, why))
+		return SMTP{}
+	}
+	u, err := url.Parse(v)
+	if err != nil {
+		return bad("not a URL")
+	}
+	s := SMTP{Host: u.Hostname(), Port: u.Port()}
+	switch u.Scheme {
+	case "smtp":
+		if s.Port == "" {
+			s.Port = "587"
+		}
+	case "smtps":
+		s.ImplicitTLS = true
+		if s.Port == "" {
+			s.Port = "465"
+		}
+	default:
+		return bad("the scheme is neither smtp nor smtps")
+	}
+	if s.Host == "" {
+		return bad("no host")
+	}
+	if n, err := strconv.Atoi(s.Port); err != nil || n < 1 || n > 65535 {
+		return bad("the port is not a number from 1 to 65535")
+	}
+	if u.User != nil {
+		s.Username = u.User.Username()
+		s.Password, _ = u.User.Password()
+	}
+	q := u.Query()
+	for k := range q {
+		if k != "from" {
+			return bad(fmt.Sprintf("unknown parameter %q", k))
+		}
+	}
+	from, err := mail.ParseAddress(q.Get("from"))
+	if err != nil || from.Name != "" {
+		return bad("from= is missing or not a plain email address")
+	}
+	s.From = from.Address
+	if u.Path != "" && u.Path != "/" {
+		return bad("a path is not allowed")
+	}
+	return s
+}
+
+// baseURL reads an absolute http or https address, without a query, and
+// drops its trailing slash.
+func (r *reader) baseURL(name, def string) string {
+	v := r.str(name, def)
+	u, err := url.Parse(v)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.User != nil ||
+		u.RawQuery != "" || u.Fragment != "" || u.Opaque != "" {
+		r.errs = append(r.errs, fmt.Errorf("%s: %q is not an absolute http or https address such as https://handshake.example.org", name, v))
+		return def
+	}
+	return strings.TrimRight(u.String(), "/")
 }
