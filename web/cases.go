@@ -16,7 +16,7 @@ var Local = geo.Zone
 
 // CaseCan is what the viewer may do on a case page, as access.Actor decided.
 type CaseCan struct {
-	Edit, Add, Share, ManageShares, RecordConsent, Override bool
+	Edit, Add, Share, ManageShares, RecordConsent, Override, Refer bool
 }
 
 // CaseCanFor asks the rules once for the page.
@@ -29,6 +29,7 @@ func CaseCanFor(a access.Actor, c cases.Case) CaseCan {
 		ManageShares:  a.CanManageShares(f),
 		RecordConsent: a.CanRecordConsent(f),
 		Override:      a.CanOverrideIdentity(f),
+		Refer:         a.CanReferCase(f),
 	}
 }
 

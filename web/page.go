@@ -35,6 +35,10 @@ type User struct {
 	Roles         []access.Role
 	PlatformAdmin bool
 	ReadsCases    bool // the user's roles show case content
+	UsesDesk      bool // a coordinator, or staff of a coordinating body
+	Waiting       int  // referrals waiting for the agency's answer
+	Overdue       int  // of which past their deadline
+	Unread        int  // unread notifications
 	// MustChangePassword hides the navigation until a temporary password is
 	// replaced.
 	MustChangePassword bool

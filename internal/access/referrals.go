@@ -46,3 +46,10 @@ func (a Actor) CanWithdrawReferral(r ReferralFacts) bool {
 func (a Actor) CanCompleteReferral(r ReferralFacts) bool {
 	return a.AgencyID == r.ToAgency && (a.Has(Coordinator) || (r.AssignedTo != 0 && a.UserID == r.AssignedTo))
 }
+
+// CanReferCase: whether the actor may refer the case for some purpose to
+// some agency, for showing the way to the referral form; CanSendReferral
+// decides each referral.
+func (a Actor) CanReferCase(c CaseFacts) bool {
+	return a.CanSeeCase(c) && c.HandlingCode != Originator
+}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/handshake-mekong/handshake/internal/cases"
 	"github.com/handshake-mekong/handshake/internal/config"
+	"github.com/handshake-mekong/handshake/internal/notifications"
 	"github.com/handshake-mekong/handshake/internal/postgres"
 	"github.com/handshake-mekong/handshake/internal/seed"
 	"github.com/handshake-mekong/handshake/internal/server"
@@ -82,9 +83,11 @@ func serve(ctx context.Context, c *command, args []string) error {
 	}
 	defer pool.Close()
 
+	app := server.New(c.cfg, c.log, pool, migrations.FS)
+	go app.Listen(ctx)
 	srv := &http.Server{
 		Addr:              c.cfg.ListenAddr,
-		Handler:           server.New(c.cfg, c.log, pool, migrations.FS).Handler(),
+		Handler:           app.Handler(),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       60 * time.Second,
 		WriteTimeout:      60 * time.Second,
@@ -95,6 +98,10 @@ func serve(ctx context.Context, c *command, args []string) error {
 	go func() { errc <- srv.ListenAndServe() }()
 	// Shares end by the clock; this keeps the case lists in step.
 	go cases.NewStore(pool).ExpireSharesEvery(ctx, time.Minute, c.log)
+	// Each new notification goes by email too; replicas share the work.
+	if c.cfg.SMTP.Enabled() {
+		go notifications.NewMailer(pool, c.cfg.SMTP, c.cfg.BaseURL).SendEvery(ctx, 15*time.Second, c.log)
+	}
 	c.log.Info("serving", "addr", c.cfg.ListenAddr, "version", Version())
 
 	select {

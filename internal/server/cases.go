@@ -41,6 +41,9 @@ func (s *Server) caseRoutes(r chi.Router) {
 	r.Post("/{case}/people/{person}/edit", s.personUpdate)
 	r.Post("/{case}/people/{person}/consent", s.personConsent)
 	r.Post("/{case}/people/{person}/override", s.personOverride)
+	r.Route("/{case}/people/{person}/aftercare", s.survivorAftercareRoutes)
+	r.Get("/{case}/refer", s.referNew)
+	r.Post("/{case}/refer", s.refer)
 }
 
 // caseFilter reads the list's filters from the query string.
@@ -264,6 +267,10 @@ func (s *Server) renderCase(w http.ResponseWriter, r *http.Request, id int64, st
 	}
 	if cv.ShareForm.Values == nil {
 		cv.ShareForm.Values = url.Values{"level": {"read"}}
+	}
+	if cv.Referrals, err = s.referrals.ForCase(ctx, actor, id); err != nil {
+		s.serverError(w, r, err)
+		return
 	}
 	if cv.Can.ManageShares {
 		if cv.History, err = s.cases.History(ctx, actor, id); err != nil {

@@ -10,6 +10,7 @@ import (
 	"github.com/handshake-mekong/handshake/internal/access"
 	"github.com/handshake-mekong/handshake/internal/agencies"
 	"github.com/handshake-mekong/handshake/internal/cases"
+	"github.com/handshake-mekong/handshake/internal/referrals"
 	"github.com/handshake-mekong/handshake/internal/validate"
 )
 
@@ -21,7 +22,7 @@ func fieldErrors(err error) (validate.Errors, bool) {
 // storeFailed answers a store error: 404 for what the actor may not see or
 // that does not exist, 500 for the rest.
 func (s *Server) storeFailed(w http.ResponseWriter, r *http.Request, err error) {
-	if errors.Is(err, agencies.ErrNotFound) || errors.Is(err, cases.ErrNotFound) {
+	if errors.Is(err, agencies.ErrNotFound) || errors.Is(err, cases.ErrNotFound) || errors.Is(err, referrals.ErrNotFound) {
 		s.notFound(w, r)
 		return
 	}

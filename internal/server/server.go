@@ -17,12 +17,17 @@ import (
 	"github.com/go-chi/chi/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/handshake-mekong/handshake/internal/aftercare"
 	"github.com/handshake-mekong/handshake/internal/agencies"
 	"github.com/handshake-mekong/handshake/internal/auth"
 	"github.com/handshake-mekong/handshake/internal/cases"
 	"github.com/handshake-mekong/handshake/internal/config"
+	"github.com/handshake-mekong/handshake/internal/desk"
+	"github.com/handshake-mekong/handshake/internal/events"
 	"github.com/handshake-mekong/handshake/internal/i18n"
+	"github.com/handshake-mekong/handshake/internal/notifications"
 	"github.com/handshake-mekong/handshake/internal/postgres"
+	"github.com/handshake-mekong/handshake/internal/referrals"
 	"github.com/handshake-mekong/handshake/web"
 )
 
@@ -35,7 +40,13 @@ type Server struct {
 	sessions   *scs.SessionManager
 	agencies   *agencies.Store
 	cases      *cases.Store
+	aftercare  *aftercare.Store
+	desk       *desk.Store
+	referrals  *referrals.Store
+	hub        *events.Hub
 	throttle   *auth.Throttle
+
+	notifications *notifications.Store
 }
 
 // New wires a Server onto the application's pool. migrations is what
@@ -58,7 +69,13 @@ func New(cfg config.Config, log *slog.Logger, db *pgxpool.Pool, migrations fs.FS
 		sessions:   sm,
 		agencies:   agencies.NewStore(db),
 		cases:      cases.NewStore(db),
+		aftercare:  aftercare.NewStore(db),
+		desk:       desk.NewStore(db),
+		referrals:  referrals.NewStore(db),
+		hub:        events.NewHub(db, log),
 		throttle:   auth.NewThrottle(db),
+
+		notifications: notifications.NewStore(db),
 	}
 	sm.ErrorFunc = func(w http.ResponseWriter, r *http.Request, err error) { s.serverError(w, r, err) }
 	return s
@@ -104,6 +121,11 @@ func (s *Server) Handler() http.Handler {
 	r.Route("/admin/audit", s.auditRoutes)
 
 	r.Route("/cases", s.caseRoutes)
+	r.Route("/aftercare", s.aftercareRoutes)
+	r.Route("/desk", s.deskRoutes)
+	r.Route("/notifications", s.notificationRoutes)
+	r.Route("/referrals", s.referralRoutes)
+	r.Get("/events", s.events)
 
 	r.Route("/agency/users", func(r chi.Router) {
 		r.Use(s.requireAgencyAdmin)
@@ -142,9 +164,17 @@ func (s *Server) page(r *http.Request, titleID string) web.Page {
 			Roles:              a.Roles,
 			PlatformAdmin:      a.PlatformAdmin,
 			ReadsCases:         a.Actor().ReadsCases(),
+			UsesDesk:           a.Actor().CanUseDesk(),
 			MustChangePassword: a.MustChangePassword,
 		}
 		p.Flash = s.sessions.PopString(r.Context(), sessionFlash)
+		// Counts shown with the page, for browsers without JavaScript; the
+		// event stream keeps them current for the others.
+		if live, err := s.live(r.Context(), a.Actor()); err == nil {
+			p.User.Waiting, p.User.Overdue, p.User.Unread = live.Waiting, live.Overdue, live.Unread
+		} else {
+			s.log.WarnContext(r.Context(), "header counts", "err", err)
+		}
 	}
 	return p
 }

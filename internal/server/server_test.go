@@ -19,7 +19,15 @@ import (
 	"github.com/handshake-mekong/handshake/migrations"
 )
 
-func TestMain(m *testing.M) { pgtest.Main(m) }
+func TestMain(m *testing.M) {
+	// The live-update test starts this test binary again as a second
+	// server process: then it serves instead of testing.
+	if os.Getenv(serveEnv) != "" {
+		serveForTest()
+		return
+	}
+	pgtest.Main(m)
+}
 
 // app is a Handshake server on its own database with the demo data.
 type app struct {
@@ -40,6 +48,12 @@ func newAppWith(t testing.TB, set func(*config.Config)) *app {
 	if err := seed.Accounts(context.Background(), db.App); err != nil {
 		t.Fatal(err)
 	}
+	return serveOn(t, db, set)
+}
+
+// serveOn starts another Handshake server on db, as another replica would.
+func serveOn(t testing.TB, db *pgtest.DB, set func(*config.Config)) *app {
+	t.Helper()
 	cfg, err := config.FromEnv(func(string) string { return "" })
 	if err != nil {
 		t.Fatal(err)
@@ -49,8 +63,15 @@ func newAppWith(t testing.TB, set func(*config.Config)) *app {
 	if testing.Verbose() {
 		log = slog.New(slog.NewTextHandler(os.Stderr, nil))
 	}
-	srv := httptest.NewServer(server.New(cfg, log, db.App, migrations.FS).Handler())
-	t.Cleanup(srv.Close)
+	hs := server.New(cfg, log, db.App, migrations.FS)
+	ctx, stop := context.WithCancel(context.Background())
+	go hs.Listen(ctx)
+	srv := httptest.NewServer(hs.Handler())
+	t.Cleanup(func() {
+		srv.CloseClientConnections()
+		srv.Close()
+		stop()
+	})
 	return &app{t: t, db: db, srv: srv}
 }
 
