@@ -245,7 +245,14 @@ func demoCasesIn(ctx context.Context, db *pgxpool.Pool) error {
 			return fmt.Errorf("demo case %q: %w", dc.title, err)
 		}
 	}
-	return nil
+	// The referrals between the demo cases' agencies come with the cases,
+	// the first time only.
+	for _, owns := range skip {
+		if owns {
+			return nil
+		}
+	}
+	return demoReferralsIn(ctx, db, actor, agencyIDs)
 }
 
 func addDemoCase(ctx context.Context, store *cases.Store, dc demoCase, inv access.Actor,

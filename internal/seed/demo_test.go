@@ -58,3 +58,21 @@ func TestDemoIsIdempotentAndShowsTheRules(t *testing.T) {
 		t.Error("an analyst sees case content")
 	}
 }
+
+func TestDemoReferralsFillTheInboxes(t *testing.T) {
+	db := pgtest.New(t)
+	ctx := context.Background()
+	if err := seed.Demo(ctx, db.App); err != nil {
+		t.Fatal(err)
+	}
+	if err := seed.Demo(ctx, db.App); err != nil {
+		t.Fatal(err)
+	}
+	var pending, accepted, declined, notes int
+	db.Owner.QueryRow(ctx, `SELECT count(*) FILTER (WHERE state = 'pending'), count(*) FILTER (WHERE state = 'accepted'),
+		count(*) FILTER (WHERE state = 'declined'), (SELECT count(*) FROM aftercare_notes) FROM referrals`).Scan(&pending, &accepted, &declined, &notes)
+	if pending != 2 || accepted != 2 || declined != 1 || notes != 1 {
+		t.Fatalf("demo referrals: %d pending, %d accepted, %d declined, %d notes; want 2, 2, 1, 1 (seeding twice adds nothing)",
+			pending, accepted, declined, notes)
+	}
+}
