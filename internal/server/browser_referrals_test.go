@@ -14,10 +14,13 @@ import (
 	"github.com/handshake-mekong/handshake/internal/seed"
 )
 
-// TestBrowserReferralJourney: PPR2's investigator refers a case to AHTJP
-// while AHTJP's coordinator watches the referrals page in another browser;
-// the count in the coordinator's header rises without a reload, and the
-// coordinator accepts.
+// TestBrowserReferralJourney, each user in their own browser session:
+// PPR2's investigator refers a case to AHTJP while AHTJP's coordinator
+// watches the referrals page in another browser; the count in the
+// coordinator's header rises without a reload, and the coordinator
+// accepts. After a referral for aftercare, AIM's caseworker adds a note on
+// the survivor. The Ministry of Interior's coordinator sees the referral
+// on the desk, without any case content.
 func TestBrowserReferralJourney(t *testing.T) {
 	coordinator := newBrowser(t)
 	investigator := newBrowser(t)
@@ -27,9 +30,13 @@ func TestBrowserReferralJourney(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	caseID, _, err := cases.NewStore(a.db.App).Create(ctx, acc.Actor(), cases.CaseInput{Title: "Girls held at a karaoke bar in Poipet",
+	caseStore := cases.NewStore(a.db.App)
+	caseID, _, err := caseStore.Create(ctx, acc.Actor(), cases.CaseInput{Title: "Girls held at a karaoke bar in Poipet",
 		Category: "sex_trafficking", Priority: "urgent", Country: "TH", Province: "TH-27", HandlingCode: access.Partners})
 	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := caseStore.AddPerson(ctx, acc.Actor(), caseID, cases.PersonInput{Role: access.Survivor, Names: "Srey Mom\nស្រីមុំ", Consent: true}); err != nil {
 		t.Fatal(err)
 	}
 
@@ -76,4 +83,56 @@ func TestBrowserReferralJourney(t *testing.T) {
 	}
 	assertFitsWidth(t, coordinator, "accepted referral")
 	saveScreenshot(t, coordinator, "referral-accepted")
+
+	// A referral for aftercare to AIM, accepted by AIM's coordinator; then
+	// AIM's caseworker, in a third session, writes on the survivor.
+	caseworker := newBrowser(t)
+	mustDo(t, investigator, "refer for aftercare", chromedp.Navigate(a.srv.URL+"/cases/"+itoa(caseID)+"/refer"),
+		chromedp.WaitVisible(chromedp.CSS(`textarea[name="message"]`)),
+		chromedp.SetValue(chromedp.CSS(`select[name="to_agency"]`), agencyID(t, a, "aim")),
+		chromedp.SetValue(chromedp.CSS(`select[name="purpose"]`), "aftercare"),
+		chromedp.SendKeys(chromedp.CSS(`textarea[name="message"]`), "Counselling and a shelter place after the interview."),
+	)
+	submitAndWait(t, investigator, `main form button[type="submit"]`)
+	aftercareReferral := pagePath(t, investigator)
+	signOut := func(b context.Context) {
+		mustDo(t, b, "sign out", chromedp.Click(chromedp.CSS(`form[action="/logout"] button`)), chromedp.WaitVisible(chromedp.CSS(`input[name="email"]`)))
+	}
+	signOut(coordinator)
+	signIn(t, coordinator, "coordinator@aim.example")
+	mustDo(t, coordinator, "open the aftercare referral", chromedp.Navigate(a.srv.URL+aftercareReferral), chromedp.WaitVisible(chromedp.CSS(`form[action$="/accept"]`)))
+	submitAndWait(t, coordinator, `form[action$="/accept"] button`)
+
+	mustDo(t, caseworker, "phone viewport", chromedp.EmulateViewport(phoneWidth, phoneHeight), chromedp.Navigate(a.srv.URL+"/login"))
+	signIn(t, caseworker, "caseworker@aim.example")
+	mustDo(t, caseworker, "open the case", chromedp.Navigate(a.srv.URL+"/cases/"+itoa(caseID)), chromedp.Click(chromedp.CSS(`ul.people a`)),
+		chromedp.WaitVisible(chromedp.CSS("#identity")))
+	mustDo(t, caseworker, "open aftercare", chromedp.Click(chromedp.CSS(`a[href$="/aftercare"]`)), chromedp.WaitVisible(chromedp.CSS("#notes")),
+		chromedp.Click(chromedp.CSS("#notes details summary")),
+		chromedp.SetValue(chromedp.CSS(`select[name="category"]`), "psychosocial"),
+		chromedp.SendKeys(chromedp.CSS(`textarea[name="body"]`), "First counselling session; she asks about her younger sister."),
+		chromedp.SetValue(chromedp.CSS(`select[name="visibility"]`), "case"),
+	)
+	submitAndWait(t, caseworker, `#notes form button[type="submit"]`)
+	if !strings.Contains(evalJS[string](t, caseworker, "document.body.innerText"), "First counselling session") {
+		t.Error("the caseworker's note is not on the survivor's aftercare page")
+	}
+	assertFitsWidth(t, caseworker, "aftercare")
+	saveScreenshot(t, caseworker, "referral-aftercare-note")
+
+	// The coordinating body sees the border's referrals, not their content.
+	signOut(investigator)
+	signIn(t, investigator, "coordinator@kh-moi.example")
+	mustDo(t, investigator, "open the desk", chromedp.Navigate(a.srv.URL+"/desk"), chromedp.WaitVisible(chromedp.CSS("main h1")))
+	desk := evalJS[string](t, investigator, "document.body.innerText")
+	if !strings.Contains(desk, "Thailand → Cambodia") {
+		t.Errorf("the desk does not show the Thailand → Cambodia referrals:\n%s", desk)
+	}
+	for _, content := range []string{"karaoke", "Srey Mom", "Poipet market", "counselling"} {
+		if strings.Contains(desk, content) {
+			t.Errorf("the desk shows case content %q to a coordinating body", content)
+		}
+	}
+	assertFitsWidth(t, investigator, "desk")
+	saveScreenshot(t, investigator, "referral-desk-moi")
 }
