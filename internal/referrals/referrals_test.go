@@ -324,3 +324,33 @@ func TestOnlyTheTwoSidesReadAReferralInTheDatabase(t *testing.T) {
 		}
 	}
 }
+
+func TestAssigneeIsToldAndMayComplete(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	caseID := f.newCase(access.Partners)
+	id, err := f.referrals.Send(ctx, f.actor("investigator@th-ppr2.example"), caseID, referrals.SendInput{ToAgency: f.agency("kh-ahtjp"),
+		Purpose: "arrest", Urgency: "high", Message: "Arrest warrant issued in Sa Kaeo"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	coord, officer := f.actor("coordinator@kh-ahtjp.example"), f.actor("investigator@kh-ahtjp.example")
+	if err := f.referrals.Assign(ctx, coord, id, f.actor("investigator@th-ppr2.example").UserID); !isFieldError(err, "assignee") {
+		t.Errorf("assigning to another agency's officer: %v", err)
+	}
+	if err := f.referrals.Assign(ctx, coord, id, officer.UserID); err != nil {
+		t.Fatal(err)
+	}
+	if f.notifications("investigator@kh-ahtjp.example", "referral.assigned") != 1 {
+		t.Error("the assignee was not told")
+	}
+	if err := f.referrals.Complete(ctx, officer, id); !errors.Is(err, referrals.ErrTransition) {
+		t.Errorf("completing a pending referral: %v, want ErrTransition", err)
+	}
+	if err := f.referrals.Accept(ctx, coord, id); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.referrals.Complete(ctx, officer, id); err != nil {
+		t.Fatalf("the assignee completing: %v", err)
+	}
+}
