@@ -21,9 +21,7 @@ import (
 
 // aftercareRoutes serves /aftercare: pages across survivors.
 func (s *Server) aftercareRoutes(r chi.Router) {
-	r.Use(func(next http.Handler) http.Handler {
-		return s.requireActor(func(a access.Actor) bool { return a.CanSeeFollowUps() }, next)
-	})
+	r.Use(s.allow(access.Actor.CanSeeFollowUps))
 	r.Get("/followups", s.followUps)
 }
 

@@ -9,8 +9,8 @@ import (
 	"github.com/handshake-mekong/handshake/web"
 )
 
-// The platform admin's pages: agencies and their admins. requirePlatformAdmin
-// guards the routes; the store checks the actor again.
+// The platform admin's pages: agencies and their admins. s.allow guards the
+// routes; the store checks the actor again.
 
 func (s *Server) agencyList(w http.ResponseWriter, r *http.Request) {
 	list, err := s.agencies.ListAgencies(r.Context(), actorFrom(r.Context()))

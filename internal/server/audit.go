@@ -7,15 +7,16 @@ import (
 
 	"github.com/go-chi/chi/v5"
 
+	"github.com/handshake-mekong/handshake/internal/access"
 	"github.com/handshake-mekong/handshake/internal/audit"
 	"github.com/handshake-mekong/handshake/web"
 )
 
-// The platform admin's audit log. requirePlatformAdmin guards the routes;
+// The platform admin's audit log. s.allow guards the routes;
 // audit.List checks the actor again.
 
 func (s *Server) auditRoutes(r chi.Router) {
-	r.Use(s.requirePlatformAdmin)
+	r.Use(s.allow(access.Actor.CanManageAgencies))
 	r.Get("/", s.auditLog)
 }
 

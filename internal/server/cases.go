@@ -20,9 +20,7 @@ import (
 func (s *Server) caseRoutes(r chi.Router) {
 	// Analysts and agency admins see no case content (DESIGN §3.2): for
 	// them the pages do not exist.
-	r.Use(func(next http.Handler) http.Handler {
-		return s.requireActor(func(a access.Actor) bool { return a.ReadsCases() }, next)
-	})
+	r.Use(s.allow(access.Actor.ReadsCases))
 	r.Get("/", s.caseList)
 	r.Get("/export.csv", s.caseExport)
 	r.Get("/new", s.caseNew)

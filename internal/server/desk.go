@@ -16,9 +16,7 @@ import (
 // the 404 of a page that does not exist; desk.Store asks the rule again.
 
 func (s *Server) deskRoutes(r chi.Router) {
-	r.Use(func(next http.Handler) http.Handler {
-		return s.requireActor(access.Actor.CanUseDesk, next)
-	})
+	r.Use(s.allow(access.Actor.CanUseDesk))
 	r.Get("/", s.deskShow)
 }
 

@@ -19,9 +19,7 @@ import (
 // The referral inbox and each referral's page, for the roles that read
 // cases; the store asks the rules again on every step.
 func (s *Server) referralRoutes(r chi.Router) {
-	r.Use(func(next http.Handler) http.Handler {
-		return s.requireActor(func(a access.Actor) bool { return a.ReadsCases() }, next)
-	})
+	r.Use(s.allow(access.Actor.ReadsCases))
 	r.Get("/", s.inbox)
 	r.Get("/{referral}", s.referralShow)
 	r.Post("/{referral}/accept", s.referralStep((*referrals.Store).Accept))

@@ -17,6 +17,7 @@ import (
 	"github.com/go-chi/chi/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/handshake-mekong/handshake/internal/access"
 	"github.com/handshake-mekong/handshake/internal/aftercare"
 	"github.com/handshake-mekong/handshake/internal/agencies"
 	"github.com/handshake-mekong/handshake/internal/auth"
@@ -106,7 +107,7 @@ func (s *Server) Handler() http.Handler {
 	r.Post("/profile/password", s.passwordChange)
 
 	r.Route("/admin/agencies", func(r chi.Router) {
-		r.Use(s.requirePlatformAdmin)
+		r.Use(s.allow(access.Actor.CanManageAgencies))
 		r.Get("/", s.agencyList)
 		r.Get("/new", s.agencyNew)
 		r.Post("/new", s.agencyCreate)
@@ -128,7 +129,7 @@ func (s *Server) Handler() http.Handler {
 	r.Get("/events", s.events)
 
 	r.Route("/agency/users", func(r chi.Router) {
-		r.Use(s.requireAgencyAdmin)
+		r.Use(s.allow(isAgencyAdmin))
 		r.Get("/", s.userList)
 		r.Get("/new", s.userNew)
 		r.Post("/", s.userCreate)

@@ -141,27 +141,24 @@ func (s *Server) requireSignIn(next http.Handler) http.Handler {
 	})
 }
 
-// requirePlatformAdmin hides the operator's pages from everyone else: they
-// get the same 404 as for a page that does not exist.
-func (s *Server) requirePlatformAdmin(next http.Handler) http.Handler {
-	return s.requireActor(func(a access.Actor) bool { return a.CanManageAgencies() }, next)
+// allow is middleware that lets through only the actors rule allows, e.g.
+// r.Use(s.allow(access.Actor.ReadsCases)). Everyone else gets the same 404
+// as for a page that does not exist; the stores ask their rules again.
+func (s *Server) allow(rule func(access.Actor) bool) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if !rule(actorFrom(r.Context())) {
+				s.notFound(w, r)
+				return
+			}
+			next.ServeHTTP(w, r)
+		})
+	}
 }
 
-// requireAgencyAdmin hides the user management pages from all but agency
-// admins; the store scopes every query to their own agency.
-func (s *Server) requireAgencyAdmin(next http.Handler) http.Handler {
-	return s.requireActor(func(a access.Actor) bool { return a.Has(access.AgencyAdmin) }, next)
-}
-
-func (s *Server) requireActor(allowed func(access.Actor) bool, next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if !allowed(actorFrom(r.Context())) {
-			s.notFound(w, r)
-			return
-		}
-		next.ServeHTTP(w, r)
-	})
-}
+// isAgencyAdmin: the user management pages are for agency admins; the
+// store scopes every query to their own agency.
+func isAgencyAdmin(a access.Actor) bool { return a.Has(access.AgencyAdmin) }
 
 // localPath returns next when it is a path on this site, else "/": a login
 // link must never send a user elsewhere.
