@@ -19,9 +19,6 @@ const (
 // Roles lists every role in the order pages show them.
 var Roles = []Role{Investigator, Caseworker, Coordinator, AgencyAdmin, Analyst}
 
-// Valid reports whether r is a known role.
-func (r Role) Valid() bool { return slices.Contains(Roles, r) }
-
 // Kind is what sort of body an agency is.
 type Kind string
 
@@ -35,9 +32,6 @@ const (
 
 // Kinds lists every agency kind in the order pages show them.
 var Kinds = []Kind{Police, NGO, Government, International, Coordination}
-
-// Valid reports whether k is a known kind.
-func (k Kind) Valid() bool { return slices.Contains(Kinds, k) }
 
 // RolesFor lists the roles that make sense in an agency of kind k: police
 // have no aftercare staff, and a coordinating body runs no investigations

@@ -24,6 +24,7 @@ import (
 	"github.com/handshake-mekong/handshake/internal/cases"
 	"github.com/handshake-mekong/handshake/internal/config"
 	"github.com/handshake-mekong/handshake/internal/desk"
+	"github.com/handshake-mekong/handshake/internal/directory"
 	"github.com/handshake-mekong/handshake/internal/events"
 	"github.com/handshake-mekong/handshake/internal/i18n"
 	"github.com/handshake-mekong/handshake/internal/notifications"
@@ -43,6 +44,7 @@ type Server struct {
 	cases      *cases.Store
 	aftercare  *aftercare.Store
 	desk       *desk.Store
+	directory  *directory.Store
 	referrals  *referrals.Store
 	hub        *events.Hub
 	throttle   *auth.Throttle
@@ -72,6 +74,7 @@ func New(cfg config.Config, log *slog.Logger, db *pgxpool.Pool, migrations fs.FS
 		cases:      cases.NewStore(db),
 		aftercare:  aftercare.NewStore(db),
 		desk:       desk.NewStore(db),
+		directory:  directory.NewStore(db),
 		referrals:  referrals.NewStore(db),
 		hub:        events.NewHub(db, log),
 		throttle:   auth.NewThrottle(db),
@@ -124,6 +127,7 @@ func (s *Server) Handler() http.Handler {
 	r.Route("/cases", s.caseRoutes)
 	r.Route("/aftercare", s.aftercareRoutes)
 	r.Route("/desk", s.deskRoutes)
+	r.Route("/directory", s.directoryRoutes)
 	r.Route("/notifications", s.notificationRoutes)
 	r.Route("/referrals", s.referralRoutes)
 	r.Get("/events", s.events)
@@ -140,9 +144,6 @@ func (s *Server) Handler() http.Handler {
 	})
 	return r
 }
-
-// SessionManager is exposed for tests that inspect sessions.
-func (s *Server) SessionManager() *scs.SessionManager { return s.sessions }
 
 func staticFiles() http.Handler {
 	sub, _ := fs.Sub(web.Static, "static")
