@@ -252,7 +252,10 @@ func demoCasesIn(ctx context.Context, db *pgxpool.Pool) error {
 			return nil
 		}
 	}
-	return demoReferralsIn(ctx, db, actor, agencyIDs)
+	if err := demoReferralsIn(ctx, db, actor, agencyIDs); err != nil {
+		return err
+	}
+	return demoContactsIn(ctx, db, actor)
 }
 
 func addDemoCase(ctx context.Context, store *cases.Store, dc demoCase, inv access.Actor,

@@ -68,11 +68,12 @@ func TestDemoReferralsFillTheInboxes(t *testing.T) {
 	if err := seed.Demo(ctx, db.App); err != nil {
 		t.Fatal(err)
 	}
-	var pending, accepted, declined, notes int
+	var pending, accepted, declined, notes, contacts int
 	db.Owner.QueryRow(ctx, `SELECT count(*) FILTER (WHERE state = 'pending'), count(*) FILTER (WHERE state = 'accepted'),
-		count(*) FILTER (WHERE state = 'declined'), (SELECT count(*) FROM aftercare_notes) FROM referrals`).Scan(&pending, &accepted, &declined, &notes)
-	if pending != 2 || accepted != 2 || declined != 1 || notes != 1 {
-		t.Fatalf("demo referrals: %d pending, %d accepted, %d declined, %d notes; want 2, 2, 1, 1 (seeding twice adds nothing)",
-			pending, accepted, declined, notes)
+		count(*) FILTER (WHERE state = 'declined'), (SELECT count(*) FROM aftercare_notes), (SELECT count(*) FROM contacts)
+		FROM referrals`).Scan(&pending, &accepted, &declined, &notes, &contacts)
+	if pending != 2 || accepted != 2 || declined != 1 || notes != 1 || contacts != 7 {
+		t.Fatalf("demo: %d pending, %d accepted, %d declined referrals, %d notes, %d contacts; want 2, 2, 1, 1, 7 (seeding twice adds nothing)",
+			pending, accepted, declined, notes, contacts)
 	}
 }
