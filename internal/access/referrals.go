@@ -53,3 +53,10 @@ func (a Actor) CanCompleteReferral(r ReferralFacts) bool {
 func (a Actor) CanReferCase(c CaseFacts) bool {
 	return a.CanSeeCase(c) && c.HandlingCode != Originator
 }
+
+// CanOpenReferredCase: whether a referral's page should lead to its case.
+// The sender has the case already; the receiver sees it once it accepted
+// (the share that comes with acceptance).
+func (a Actor) CanOpenReferredCase(r ReferralFacts, state string) bool {
+	return a.AgencyID == r.FromAgency || (a.AgencyID == r.ToAgency && (state == "accepted" || state == "completed"))
+}

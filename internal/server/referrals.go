@@ -72,7 +72,7 @@ func (s *Server) renderReferral(w http.ResponseWriter, r *http.Request, id int64
 	f := ref.Facts()
 	v := web.ReferralView{R: ref, DeclineForm: decline, Now: time.Now(), Can: web.ReferralCan{
 		Respond: actor.CanRespondToReferral(f), Withdraw: actor.CanWithdrawReferral(f), Complete: actor.CanCompleteReferral(f),
-		OpenCase: actor.AgencyID == ref.FromAgencyID || ref.State == "accepted" || ref.State == "completed"}}
+		OpenCase: actor.CanOpenReferredCase(f, ref.State)}}
 	if v.Can.Respond {
 		people, err := s.referrals.Assignees(r.Context(), actor)
 		if err != nil {
