@@ -39,20 +39,6 @@ const survivorSelect = `
 	FROM case_people p JOIN cases c ON c.id = p.case_id
 	WHERE c.id = $1 AND p.id = $2`
 
-// auditAs makes audit events in ctx name actor, keeping the client address
-// the request put there.
-func auditAs(ctx context.Context, actor access.Actor) context.Context {
-	who := audit.WhoFrom(ctx)
-	who.UserID, who.AgencyID = actor.UserID, actor.AgencyID
-	return audit.WithWho(ctx, who)
-}
-
-// denied records an attempt on something the actor may not reach, in its
-// own transaction: the one that failed rolls back.
-func (s *Store) denied(ctx context.Context, actor access.Actor, action string, personID int64) {
-	_ = audit.Record(auditAs(ctx, actor), s.db, audit.Event{Action: action + ".denied", ObjectType: "person", ObjectID: fmt.Sprint(personID)})
-}
-
 // onSurvivor runs f in one transaction, as actor, on a person of a case
 // that may allows. A case or person the actor cannot see, or may not act
 // on, is ErrNotFound, and the attempt is audited as action.denied.
@@ -75,7 +61,7 @@ func (s *Store) onSurvivor(ctx context.Context, actor access.Actor, caseID, pers
 		return f(tx, sv)
 	})
 	if errors.Is(err, ErrNotFound) {
-		s.denied(ctx, actor, action, personID)
+		audit.Denied(ctx, s.db, actor, action, "person", personID)
 	}
 	return err
 }

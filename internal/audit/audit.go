@@ -4,8 +4,11 @@ package audit
 
 import (
 	"context"
+	"strconv"
 
 	"github.com/jackc/pgx/v5/pgconn"
+
+	"github.com/handshake-mekong/handshake/internal/access"
 )
 
 // Event is one audited action. Actor and client address come from the
@@ -59,4 +62,15 @@ func Record(ctx context.Context, tx Execer, e Event) error {
 			coalesce(nullif($2, 0), nullif(current_setting('app.agency_id', true), '')::integer), $3, $4, $5, $6, $7)`,
 		who.UserID, who.AgencyID, e.Action, e.ObjectType, e.ObjectID, who.ClientAddr, details)
 	return err
+}
+
+// Denied records an attempt by actor on something they may not reach, as
+// action + ".denied", in its own statement: the transaction that found
+// nothing it may act on has rolled back.
+func Denied(ctx context.Context, db Execer, actor access.Actor, action, objectType string, id int64) {
+	who := WhoFrom(ctx)
+	who.UserID, who.AgencyID = actor.UserID, actor.AgencyID
+	// The attempt was already refused; a failure to record it must not
+	// turn the refusal into a server error.
+	_ = Record(WithWho(ctx, who), db, Event{Action: action + ".denied", ObjectType: objectType, ObjectID: strconv.FormatInt(id, 10)})
 }

@@ -42,14 +42,6 @@ func (s *Store) asActor(ctx context.Context, actor access.Actor, f func(pgx.Tx) 
 	return postgres.AsActor(ctx, s.db, actor, f)
 }
 
-// auditAs makes audit events in ctx name actor, keeping the client address
-// the request put there.
-func auditAs(ctx context.Context, actor access.Actor) context.Context {
-	who := audit.WhoFrom(ctx)
-	who.UserID, who.AgencyID = actor.UserID, actor.AgencyID
-	return audit.WithWho(ctx, who)
-}
-
 // get loads one case the actor may see, inside tx.
 func get(ctx context.Context, tx pgx.Tx, actor access.Actor, id int64) (Case, error) {
 	rows, _ := tx.Query(ctx, caseSelect+` WHERE c.id = $1`, id)
@@ -68,12 +60,6 @@ func get(ctx context.Context, tx pgx.Tx, actor access.Actor, id int64) (Case, er
 	return c, nil
 }
 
-// denied records an attempt on something the actor may not reach, in its
-// own transaction: the one that failed rolls back.
-func (s *Store) denied(ctx context.Context, actor access.Actor, action, objectType string, id int64) {
-	_ = audit.Record(auditAs(ctx, actor), s.db, audit.Event{Action: action + ".denied", ObjectType: objectType, ObjectID: fmt.Sprint(id)})
-}
-
 // onCase runs f in one transaction, as actor, on a case that may allows.
 // A case the actor cannot see, or may not act on, is ErrNotFound, and the
 // attempt is audited as action.denied.
@@ -90,7 +76,7 @@ func (s *Store) onCase(ctx context.Context, actor access.Actor, caseID int64, ac
 		return f(tx, c)
 	})
 	if errors.Is(err, ErrNotFound) {
-		s.denied(ctx, actor, action, "case", caseID)
+		audit.Denied(ctx, s.db, actor, action, "case", caseID)
 	}
 	return err
 }
@@ -113,7 +99,7 @@ func (s *Store) onPerson(ctx context.Context, actor access.Actor, caseID, person
 		return f(tx, c, p)
 	})
 	if errors.Is(err, ErrNotFound) {
-		s.denied(ctx, actor, action, "person", personID)
+		audit.Denied(ctx, s.db, actor, action, "person", personID)
 	}
 	return err
 }
@@ -126,7 +112,7 @@ func (s *Store) Get(ctx context.Context, actor access.Actor, id int64) (Case, er
 		return err
 	})
 	if errors.Is(err, ErrNotFound) {
-		s.denied(ctx, actor, "case.view", "case", id)
+		audit.Denied(ctx, s.db, actor, "case.view", "case", id)
 	}
 	return c, err
 }
@@ -168,7 +154,7 @@ func (s *Store) Page(ctx context.Context, actor access.Actor, id int64) (View, e
 		return err
 	})
 	if errors.Is(err, ErrNotFound) {
-		s.denied(ctx, actor, "case.view", "case", id)
+		audit.Denied(ctx, s.db, actor, "case.view", "case", id)
 	}
 	return v, err
 }
@@ -279,7 +265,7 @@ func (s *Store) Update(ctx context.Context, actor access.Actor, id int64, in Cas
 			Details: map[string]any{"version": in.Version + 1, "status": in.Status}})
 	})
 	if errors.Is(err, ErrNotFound) {
-		s.denied(ctx, actor, "case.edit", "case", id)
+		audit.Denied(ctx, s.db, actor, "case.edit", "case", id)
 	}
 	return current, err
 }

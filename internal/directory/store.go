@@ -91,13 +91,6 @@ func get(ctx context.Context, tx pgx.Tx, actor access.Actor, id int64) (Contact,
 	return c, err
 }
 
-// auditAs makes audit events in ctx name actor, keeping the client address.
-func auditAs(ctx context.Context, actor access.Actor) context.Context {
-	who := audit.WhoFrom(ctx)
-	who.UserID, who.AgencyID = actor.UserID, actor.AgencyID
-	return audit.WithWho(ctx, who)
-}
-
 // onManaged runs f in one transaction on an entry the actor may manage. One
 // they cannot see or may not manage is ErrNotFound, audited as
 // action.denied in a transaction of its own.
@@ -113,7 +106,7 @@ func (s *Store) onManaged(ctx context.Context, actor access.Actor, id int64, act
 		return f(tx, c)
 	})
 	if errors.Is(err, ErrNotFound) {
-		_ = audit.Record(auditAs(ctx, actor), s.db, audit.Event{Action: action + ".denied", ObjectType: "contact", ObjectID: fmt.Sprint(id)})
+		audit.Denied(ctx, s.db, actor, action, "contact", id)
 	}
 	return err
 }

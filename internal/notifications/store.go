@@ -3,7 +3,6 @@ package notifications
 import (
 	"context"
 	"errors"
-	"fmt"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -96,11 +95,7 @@ func (s *Store) MarkRead(ctx context.Context, actor access.Actor, id int64) (Not
 		return err
 	})
 	if errors.Is(err, pgx.ErrNoRows) {
-		// In its own transaction: the one that found nothing rolled back.
-		who := audit.WhoFrom(ctx)
-		who.UserID, who.AgencyID = actor.UserID, actor.AgencyID
-		_ = audit.Record(audit.WithWho(ctx, who), s.db, audit.Event{Action: "notification.read.denied",
-			ObjectType: "notification", ObjectID: fmt.Sprint(id)})
+		audit.Denied(ctx, s.db, actor, "notification.read", "notification", id)
 		return Notification{}, ErrNotFound
 	}
 	return n, err

@@ -186,6 +186,12 @@ func TestTransitionsThatAreNotAllowedChangeNothing(t *testing.T) {
 	if r.State != "pending" {
 		t.Fatalf("refused steps changed the referral to %s", r.State)
 	}
+	var unnamed, named int
+	f.db.Owner.QueryRow(ctx, `SELECT count(*) FILTER (WHERE actor_user_id IS NULL), count(*) FILTER (WHERE actor_user_id IS NOT NULL)
+		FROM audit_events WHERE action LIKE 'referral.%.denied'`).Scan(&unnamed, &named)
+	if unnamed != 0 || named != 4 {
+		t.Errorf("refused steps audited: %d without an actor, %d with; want 0 and 4", unnamed, named)
+	}
 }
 
 func TestTwoCoordinatorsAcceptingAtOnceEndWithOneAcceptance(t *testing.T) {

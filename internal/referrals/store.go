@@ -207,7 +207,7 @@ func (s *Store) transition(ctx context.Context, actor access.Actor, id int64, wh
 		return s.step(ctx, tx, id, what, r.Reference, to)
 	})
 	if errors.Is(err, ErrNotFound) {
-		_ = audit.Record(ctx, s.db, audit.Event{Action: "referral." + what + ".denied", ObjectType: "referral", ObjectID: fmt.Sprint(id)})
+		audit.Denied(ctx, s.db, actor, "referral."+what, "referral", id)
 	}
 	return err
 }
