@@ -35,6 +35,7 @@ type User struct {
 	Roles         []access.Role
 	PlatformAdmin bool
 	ReadsCases    bool // the user's roles show case content
+	ReadsHotspots bool // the user's roles read hotspots and the map
 	UsesDesk      bool // a coordinator, or staff of a coordinating body
 	Waiting       int  // referrals waiting for the agency's answer
 	Overdue       int  // of which past their deadline

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/handshake-mekong/handshake/internal/access"
+	"github.com/handshake-mekong/handshake/internal/geo"
 )
 
 // ErrNotFound means no such case or object, or none the actor may see: the
@@ -48,6 +49,8 @@ type Case struct {
 	LeadOfficer   *string             `db:"lead_officer"`
 	Country       string              `db:"country"`
 	Province      string              `db:"province"`
+	Lat           *float64            `db:"lat"` // where it happened, when known
+	Lon           *float64            `db:"lon"`
 	HandlingCode  access.HandlingCode `db:"handling_code"`
 	OpenedOn      time.Time           `db:"opened_on"`
 	ClosedOn      *time.Time          `db:"closed_on"`
@@ -59,6 +62,14 @@ type Case struct {
 	// IdentityReferred: the viewer's agency accepted a referral of this case
 	// that included the survivors' identity.
 	IdentityReferred bool `db:"identity_referred"`
+}
+
+// Location is where the case happened, or nil.
+func (c Case) Location() *geo.Point {
+	if c.Lat == nil || c.Lon == nil {
+		return nil
+	}
+	return &geo.Point{Lat: *c.Lat, Lon: *c.Lon}
 }
 
 // Facts is what the access rules need of c.

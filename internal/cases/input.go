@@ -14,16 +14,20 @@ import (
 
 // CaseInput is what an investigator types to open or edit a case.
 type CaseInput struct {
-	Title        string
-	Summary      string
-	Category     string
-	Status       string // on edit; a new case is open
-	Priority     string
-	Country      string
-	Province     string // ISO 3166-2, e.g. TH-27; optional
-	HandlingCode access.HandlingCode
-	OpenedOn     string // YYYY-MM-DD; today when empty
-	LeadOfficer  int64  // a user of the owning agency; 0 for none
+	Title    string
+	Summary  string
+	Category string
+	Status   string // on edit; a new case is open
+	Priority string
+	Country  string
+	Province string // ISO 3166-2, e.g. TH-27; optional
+	// Latitude and Longitude are where the case happened, in decimal
+	// degrees; optional. Validate reads them into Location.
+	Latitude, Longitude string
+	Location            *geo.Point
+	HandlingCode        access.HandlingCode
+	OpenedOn            string // YYYY-MM-DD; today when empty
+	LeadOfficer         int64  // a user of the owning agency; 0 for none
 	// Version is the version the form was opened at, for optimistic locking.
 	Version int32
 }
@@ -49,6 +53,10 @@ func (in *CaseInput) Validate(now time.Time) (openedOn time.Time, e validate.Err
 		if p, ok := geo.Lookup(in.Province); !ok || p.Country != in.Country {
 			e.Add("province", "error.province", nil)
 		}
+	}
+	in.Location = nil
+	if p, ok := geo.ParsePoint(e, "latitude", "longitude", in.Latitude, in.Longitude, false); ok {
+		in.Location = &p
 	}
 	openedOn = today
 	if in.OpenedOn != "" {

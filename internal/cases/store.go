@@ -29,7 +29,8 @@ func NewStore(db *pgxpool.Pool) *Store { return &Store{db: db, now: time.Now} }
 const caseSelect = `
 	SELECT c.id, c.reference, c.owner_agency_id, a.name AS owner_name, a.short_name AS owner_short,
 		c.title, c.summary, c.category, c.status, c.priority, c.lead_officer_id, u.display_name AS lead_officer,
-		c.country, c.province, c.handling_code, c.opened_on, c.closed_on, c.version, c.created_at, c.updated_at,
+		c.country, c.province, ST_Y(c.location::geometry) AS lat, ST_X(c.location::geometry) AS lon,
+		c.handling_code, c.opened_on, c.closed_on, c.version, c.created_at, c.updated_at,
 		coalesce((SELECT s.level FROM case_shares s WHERE s.case_id = c.id AND s.agency_id = app_agency()
 			AND s.revoked_at IS NULL AND (s.expires_at IS NULL OR s.expires_at > now())), '') AS my_share,
 		EXISTS (SELECT FROM referrals r WHERE r.case_id = c.id AND r.to_agency_id = app_agency()
@@ -197,10 +198,10 @@ func (s *Store) Create(ctx context.Context, actor access.Actor, in CaseInput) (i
 		ref = fmt.Sprintf("%s-%s-%d-%04d", country, short, geo.Today(now).Year(), n)
 		err = tx.QueryRow(ctx, `
 			INSERT INTO cases (reference, owner_agency_id, title, summary, category, priority, country, province,
-				handling_code, opened_on, created_by, lead_officer_id)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11) RETURNING id`,
+				handling_code, opened_on, created_by, lead_officer_id, location)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, `+locationSQL(12)+`) RETURNING id`,
 			ref, actor.AgencyID, in.Title, in.Summary, in.Category, in.Priority, in.Country, in.Province,
-			in.HandlingCode, openedOn, actor.UserID).Scan(&id)
+			in.HandlingCode, openedOn, actor.UserID, lon(in.Location), lat(in.Location)).Scan(&id)
 		if err != nil {
 			return err
 		}
@@ -245,11 +246,12 @@ func (s *Store) Update(ctx context.Context, actor access.Actor, id int64, in Cas
 		tag, err := tx.Exec(ctx, `
 			UPDATE cases SET title = $3, summary = $4, category = $5, status = $6, priority = $7, country = $8,
 				province = $9, handling_code = $10, opened_on = $11, lead_officer_id = nullif($13, 0),
+				location = `+locationSQL(14)+`,
 				closed_on = CASE WHEN $6 = 'closed' THEN coalesce(closed_on, greatest($12::date, $11)) END,
 				version = version + 1, updated_at = now()
 			WHERE id = $1 AND version = $2`,
 			id, in.Version, in.Title, in.Summary, in.Category, in.Status, in.Priority, in.Country, in.Province,
-			in.HandlingCode, openedOn, geo.Today(now), in.LeadOfficer)
+			in.HandlingCode, openedOn, geo.Today(now), in.LeadOfficer, lon(in.Location), lat(in.Location))
 		if err != nil {
 			return err
 		}
@@ -304,4 +306,24 @@ func (s *Store) Officers(ctx context.Context, actor access.Actor) ([]Officer, er
 	rows, _ := s.db.Query(ctx, `SELECT id, display_name FROM users
 		WHERE agency_id = $1 AND active AND roles && ARRAY['investigator', 'coordinator'] ORDER BY display_name`, actor.AgencyID)
 	return pgx.CollectRows(rows, pgx.RowToStructByName[Officer])
+}
+
+// locationSQL is a case's optional point from longitude $n and latitude
+// $n+1, NULL when they are.
+func locationSQL(n int) string {
+	return fmt.Sprintf("ST_SetSRID(ST_MakePoint($%d::float8, $%d::float8), 4326)::geography", n, n+1)
+}
+
+func lon(p *geo.Point) *float64 {
+	if p == nil {
+		return nil
+	}
+	return &p.Lon
+}
+
+func lat(p *geo.Point) *float64 {
+	if p == nil {
+		return nil
+	}
+	return &p.Lat
 }

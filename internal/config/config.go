@@ -43,6 +43,28 @@ type Config struct {
 	// BaseURL is the site's absolute address without a trailing slash, e.g.
 	// https://handshake.example.org, that links in email start with.
 	BaseURL string
+	// Tiles is a map tile server; its zero value draws the map from the
+	// bundled borders alone, which needs no internet.
+	Tiles Tiles
+}
+
+// Tiles is a map tile server, from MAP_TILE_URL and MAP_TILE_ATTRIBUTION.
+type Tiles struct {
+	// URL is a Leaflet tile template, e.g.
+	// https://tile.openstreetmap.org/{z}/{x}/{y}.png.
+	URL         string
+	Attribution string
+}
+
+// Origin is where the tiles come from, as the content security policy
+// names it: https://{s}.tile.example.org becomes https://*.tile.example.org.
+func (t Tiles) Origin() string {
+	if t.URL == "" {
+		return ""
+	}
+	scheme, rest, _ := strings.Cut(t.URL, "://")
+	host, _, _ := strings.Cut(rest, "/")
+	return scheme + "://" + strings.ReplaceAll(host, "{s}", "*")
 }
 
 // SMTP is the mail server notifications are sent through, from SMTP_URL.
@@ -98,6 +120,7 @@ func FromEnv(getenv func(string) string) (Config, error) {
 	c.OwnerDatabaseURL = r.str("DATABASE_OWNER_URL", c.DatabaseURL)
 	c.SMTP = r.smtp("SMTP_URL")
 	c.BaseURL = r.baseURL("BASE_URL", "http://localhost:8080")
+	c.Tiles = r.tiles("MAP_TILE_URL", "MAP_TILE_ATTRIBUTION")
 	switch env := r.str("HANDSHAKE_ENV", "production"); env {
 	case "production":
 	case "development":
@@ -249,4 +272,24 @@ func (r *reader) baseURL(name, def string) string {
 		return def
 	}
 	return strings.TrimRight(u.String(), "/")
+}
+
+// tiles reads a tile template: http(s), with {z}, {x} and {y}, and a host
+// that is a name, not a template beyond a {s} subdomain.
+func (r *reader) tiles(urlName, attributionName string) Tiles {
+	t := Tiles{URL: r.str(urlName, ""), Attribution: r.str(attributionName, "")}
+	if t.URL == "" {
+		return t
+	}
+	scheme, rest, _ := strings.Cut(t.URL, "://")
+	host, _, _ := strings.Cut(rest, "/")
+	ok := (scheme == "https" || scheme == "http") && host != "" && !strings.ContainsAny(strings.ReplaceAll(host, "{s}", ""), "{}*; '\"")
+	for _, p := range []string{"{z}", "{x}", "{y}"} {
+		ok = ok && strings.Contains(rest, p)
+	}
+	if !ok {
+		r.errs = append(r.errs, fmt.Errorf("%s: %q is not a tile template such as https://tile.openstreetmap.org/{z}/{x}/{y}.png", urlName, t.URL))
+		return Tiles{}
+	}
+	return t
 }

@@ -40,3 +40,23 @@ func TestRequireDatabase(t *testing.T) {
 		t.Fatalf("got %v, want an error that points to make run", err)
 	}
 }
+
+func TestTiles(t *testing.T) {
+	for _, tc := range []struct{ url, origin string }{
+		{"", ""},
+		{"https://tile.openstreetmap.org/{z}/{x}/{y}.png", "https://tile.openstreetmap.org"},
+		{"https://{s}.tiles.example.org/osm/{z}/{x}/{y}.png", "https://*.tiles.example.org"},
+		{"http://localhost:8081/{z}/{x}/{y}.png", "http://localhost:8081"},
+	} {
+		c, err := FromEnv(env(map[string]string{"MAP_TILE_URL": tc.url}))
+		if err != nil || c.Tiles.Origin() != tc.origin {
+			t.Errorf("MAP_TILE_URL=%q: origin %q, %v; want %q", tc.url, c.Tiles.Origin(), err, tc.origin)
+		}
+	}
+	for _, bad := range []string{"tile.openstreetmap.org/{z}/{x}/{y}.png", "https://tiles.example.org/{z}/{x}.png",
+		"ftp://tiles.example.org/{z}/{x}/{y}.png", "https://x.org; script-src *;/{z}/{x}/{y}"} {
+		if _, err := FromEnv(env(map[string]string{"MAP_TILE_URL": bad})); err == nil || !strings.Contains(err.Error(), "MAP_TILE_URL") {
+			t.Errorf("MAP_TILE_URL=%q accepted: %v", bad, err)
+		}
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 )
 
@@ -51,12 +52,23 @@ func aptGet(args ...string) error {
 }
 
 // ensurePostgres makes sure a PostgreSQL server of version 15 or later is
-// installed: Debian 12 and Ubuntu 24.04 ship one as "postgresql".
+// installed (Debian 12 and Ubuntu 24.04 ship one as "postgresql"), with the
+// PostGIS build for that same version, which the hotspots need.
 func ensurePostgres() error {
-	if _, err := findServer(); err == nil {
+	if _, err := findServer(); err != nil {
+		if err := ensurePackages("a private PostgreSQL", "postgresql"); err != nil {
+			return err
+		}
+	}
+	bin, err := findServer()
+	if err != nil {
+		return err
+	}
+	major := filepath.Base(filepath.Dir(bin)) // /usr/lib/postgresql/15/bin
+	if _, err := os.Stat(filepath.Join("/usr/share/postgresql", major, "extension", "postgis.control")); err == nil {
 		return nil
 	}
-	return ensurePackages("a private PostgreSQL", "postgresql")
+	return ensurePackages("the hotspot map (PostGIS)", "postgresql-"+major+"-postgis-3")
 }
 
 // ensureBrowser installs Chromium, its driver and the Noto fonts that render

@@ -42,5 +42,18 @@ func prepare(ctx context.Context, c *cluster.Cluster) error {
 			return err
 		}
 	}
-	return nil
+	return createPostGIS(ctx, c.SuperuserURL(dbName))
+}
+
+// createPostGIS adds the PostGIS extension to the database at url. PostGIS
+// is not a trusted extension, so a superuser creates it before the owner's
+// migrations run; migration 0010 then finds it there.
+func createPostGIS(ctx context.Context, url string) error {
+	conn, err := pgx.Connect(ctx, url)
+	if err != nil {
+		return err
+	}
+	defer conn.Close(ctx)
+	_, err = conn.Exec(ctx, `CREATE EXTENSION IF NOT EXISTS postgis`)
+	return err
 }

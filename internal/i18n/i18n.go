@@ -62,8 +62,9 @@ func For(lang string) *Localizer {
 
 // T translates message id, filling in data. A missing message shows its id,
 // which the catalog tests keep from ever reaching a user.
+// A message with plural forms takes its count from data's "Count".
 func (l *Localizer) T(id string, data map[string]any) string {
-	return l.N(id, nil, data)
+	return l.N(id, data["Count"], data)
 }
 
 // N translates message id in the plural form for count.

@@ -242,6 +242,13 @@ func TestPluralsAndData(t *testing.T) {
 	if got := en.N("login.throttled", 7, map[string]any{"Count": 7}); !strings.Contains(got, "7 minutes") {
 		t.Errorf("other: %q", got)
 	}
+	// T takes the plural form from data's Count.
+	if got := en.T("hotspots.count", map[string]any{"Count": 1}); got != "1 hotspot" {
+		t.Errorf("T with Count 1: %q", got)
+	}
+	if got := en.T("directory.count", map[string]any{"Count": 2}); got != "2 contacts" {
+		t.Errorf("T with Count 2: %q", got)
+	}
 	for _, lang := range i18n.Languages {
 		if got := i18n.For(lang).N("login.throttled", 7, map[string]any{"Count": 7}); !strings.Contains(got, "7") {
 			t.Errorf("%s: %q lacks the count", lang, got)

@@ -25,6 +25,7 @@ type demoCase struct {
 	priority string
 	province string
 	code     access.HandlingCode
+	at       string // "lat, lon" where it happened, or ""
 	people   []cases.PersonInput
 	entries  []cases.EntryInput
 	shares   []demoShare
@@ -66,7 +67,7 @@ const (
 // originator cases, law_enforcement entries, survivors with and without
 // consent.
 var demoCases = []demoCase{
-	{owner: "th-ppr2", title: "Girls recruited for karaoke bars in Aranyaprathet", summary: "Two girls from Banteay Meanchey brought across at Ban Khlong Luek by a recruiter known as Mama Lek. Held in a karaoke bar near the market.",
+	{owner: "th-ppr2", title: "Girls recruited for karaoke bars in Aranyaprathet", at: "13.6930, 102.5070", summary: "Two girls from Banteay Meanchey brought across at Ban Khlong Luek by a recruiter known as Mama Lek. Held in a karaoke bar near the market.",
 		category: "sex_trafficking", status: "investigating", priority: "high", province: "TH-27", code: p,
 		people:  []cases.PersonInput{survivor("Srey Mom\nស្រីមុំ", "16", false), survivor("Channary Keo\nចាន់ណារី កែវ", "17", true), suspect("ลำดวน ศรีสุข", "Mama Lek\nแม่เล็ก", "wanted")},
 		entries: []cases.EntryInput{note("Survivors interviewed at the CWFPC with an AIM social worker present.", p), entry("operation", "Informant inside the bar reports a new transfer expected on Friday night.", le)},
@@ -137,7 +138,7 @@ var demoCases = []demoCase{
 		people:  []cases.PersonInput{survivor("Kanha\nកញ្ញា", "16", true), survivor("Rachana\nរចនា", "14", false)},
 		entries: []cases.EntryInput{entry("rescue", "Four girls received at the AIM aftercare centre.", p), note("Medical checks done; two need follow-up.", p)},
 		shares:  []demoShare{{to: "kh-ahtjp", level: access.Contribute, basis: "joint_operation", reason: "Prosecution of the owner"}}},
-	{owner: "aim", title: "Girl returned from Thailand via Poipet", category: "sex_trafficking", status: "open", priority: "normal", province: "KH-1", code: p,
+	{owner: "aim", title: "Girl returned from Thailand via Poipet", at: "13.6590, 102.5630", category: "sex_trafficking", status: "open", priority: "normal", province: "KH-1", code: p,
 		summary: "Received at the border from the Thai shelter.",
 		people:  []cases.PersonInput{survivor("Thida\nធីតា", "17", true)},
 		shares:  []demoShare{{to: "th-ppr2", level: access.Read, basis: "referral", reason: "Case began in Sa Kaeo"}}},
@@ -255,7 +256,10 @@ func demoCasesIn(ctx context.Context, db *pgxpool.Pool) error {
 	if err := demoReferralsIn(ctx, db, actor, agencyIDs); err != nil {
 		return err
 	}
-	return demoContactsIn(ctx, db, actor)
+	if err := demoContactsIn(ctx, db, actor); err != nil {
+		return err
+	}
+	return demoHotspotsIn(ctx, db, actor)
 }
 
 func addDemoCase(ctx context.Context, store *cases.Store, dc demoCase, inv access.Actor,
@@ -265,7 +269,7 @@ func addDemoCase(ctx context.Context, store *cases.Store, dc demoCase, inv acces
 		country = "KH"
 	}
 	id, _, err := store.Create(ctx, inv, cases.CaseInput{Title: dc.title, Summary: dc.summary, Category: dc.category,
-		Priority: dc.priority, Country: country, Province: dc.province, HandlingCode: dc.code})
+		Priority: dc.priority, Country: country, Province: dc.province, HandlingCode: dc.code, Latitude: dc.at})
 	if err != nil {
 		return err
 	}

@@ -13,6 +13,8 @@ import (
 
 	"github.com/handshake-mekong/handshake/internal/access"
 	"github.com/handshake-mekong/handshake/internal/cases"
+	"github.com/handshake-mekong/handshake/internal/geo"
+	"github.com/handshake-mekong/handshake/internal/hotspots"
 	"github.com/handshake-mekong/handshake/internal/i18n"
 	"github.com/handshake-mekong/handshake/web"
 )
@@ -40,6 +42,8 @@ func (s *Server) caseRoutes(r chi.Router) {
 	r.Post("/{case}/people/{person}/consent", s.personConsent)
 	r.Post("/{case}/people/{person}/override", s.personOverride)
 	r.Route("/{case}/people/{person}/aftercare", s.survivorAftercareRoutes)
+	r.Post("/{case}/hotspots", s.caseHotspotLink)
+	r.Post("/{case}/hotspots/unlink", s.caseHotspotUnlink)
 	r.Get("/{case}/refer", s.referNew)
 	r.Post("/{case}/refer", s.refer)
 }
@@ -168,7 +172,15 @@ func caseForm(c cases.Case) url.Values {
 		"priority": {c.Priority}, "country": {c.Country}, "province": {c.Province},
 		"handling_code": {string(c.HandlingCode)}, "opened_on": {c.OpenedOn.Format(time.DateOnly)},
 		"version": {strconv.Itoa(int(c.Version))}, "lead_officer": {leadOf(c)},
+		"latitude": {degreesOf(c.Lat)}, "longitude": {degreesOf(c.Lon)},
 	}
+}
+
+func degreesOf(d *float64) string {
+	if d == nil {
+		return ""
+	}
+	return geo.FormatDegrees(*d)
 }
 
 func leadOf(c cases.Case) string {
@@ -198,7 +210,7 @@ func caseInput(f url.Values) cases.CaseInput {
 		Title: f.Get("title"), Summary: f.Get("summary"), Category: f.Get("category"), Status: f.Get("status"),
 		Priority: f.Get("priority"), Country: f.Get("country"), Province: f.Get("province"),
 		HandlingCode: access.HandlingCode(f.Get("handling_code")), OpenedOn: f.Get("opened_on"), Version: int32(v),
-		LeadOfficer: lead,
+		LeadOfficer: lead, Latitude: f.Get("latitude"), Longitude: f.Get("longitude"),
 	}
 }
 
@@ -269,6 +281,18 @@ func (s *Server) renderCase(w http.ResponseWriter, r *http.Request, id int64, st
 	if cv.Referrals, err = s.referrals.ForCase(ctx, actor, id); err != nil {
 		s.serverError(w, r, err)
 		return
+	}
+	if cv.ReadsHotspots = actor.ReadsHotspots(); cv.ReadsHotspots {
+		if cv.Hotspots, err = s.hotspots.ForCase(ctx, actor, id); err != nil {
+			s.serverError(w, r, err)
+			return
+		}
+		if loc := v.Case.Location(); loc != nil {
+			if cv.Nearby, err = s.hotspots.List(ctx, actor, hotspots.Filter{Near: loc, Km: nearKm}, 10); err != nil {
+				s.serverError(w, r, err)
+				return
+			}
+		}
 	}
 	if cv.Can.ManageShares {
 		if cv.History, err = s.cases.History(ctx, actor, id); err != nil {

@@ -26,6 +26,7 @@ import (
 	"github.com/handshake-mekong/handshake/internal/desk"
 	"github.com/handshake-mekong/handshake/internal/directory"
 	"github.com/handshake-mekong/handshake/internal/events"
+	"github.com/handshake-mekong/handshake/internal/hotspots"
 	"github.com/handshake-mekong/handshake/internal/i18n"
 	"github.com/handshake-mekong/handshake/internal/notifications"
 	"github.com/handshake-mekong/handshake/internal/postgres"
@@ -45,6 +46,7 @@ type Server struct {
 	aftercare  *aftercare.Store
 	desk       *desk.Store
 	directory  *directory.Store
+	hotspots   *hotspots.Store
 	referrals  *referrals.Store
 	hub        *events.Hub
 	throttle   *auth.Throttle
@@ -75,6 +77,7 @@ func New(cfg config.Config, log *slog.Logger, db *pgxpool.Pool, migrations fs.FS
 		aftercare:  aftercare.NewStore(db),
 		desk:       desk.NewStore(db),
 		directory:  directory.NewStore(db),
+		hotspots:   hotspots.NewStore(db),
 		referrals:  referrals.NewStore(db),
 		hub:        events.NewHub(db, log),
 		throttle:   auth.NewThrottle(db),
@@ -88,7 +91,9 @@ func New(cfg config.Config, log *slog.Logger, db *pgxpool.Pool, migrations fs.FS
 // Handler returns the whole application: middleware around the routes.
 func (s *Server) Handler() http.Handler {
 	r := chi.NewRouter()
-	r.Use(s.requestContext, s.logRequests, s.recoverPanics, securityHeaders, s.limitBody, s.crossOrigin,
+	// compress comes first, on net/http's own writer: its Flush reaches
+	// that writer directly, so the event stream still flushes.
+	r.Use(compress, s.requestContext, s.logRequests, s.recoverPanics, s.securityHeaders, s.limitBody, s.crossOrigin,
 		s.sessions.LoadAndSave, s.loadActor, s.requireSignIn)
 
 	r.NotFound(s.notFound)
@@ -128,6 +133,7 @@ func (s *Server) Handler() http.Handler {
 	r.Route("/aftercare", s.aftercareRoutes)
 	r.Route("/desk", s.deskRoutes)
 	r.Route("/directory", s.directoryRoutes)
+	r.Route("/hotspots", s.hotspotRoutes)
 	r.Route("/notifications", s.notificationRoutes)
 	r.Route("/referrals", s.referralRoutes)
 	r.Get("/events", s.events)
@@ -166,6 +172,7 @@ func (s *Server) page(r *http.Request, titleID string) web.Page {
 			Roles:              a.Roles,
 			PlatformAdmin:      a.PlatformAdmin,
 			ReadsCases:         a.Actor().ReadsCases(),
+			ReadsHotspots:      a.Actor().ReadsHotspots(),
 			UsesDesk:           a.Actor().CanUseDesk(),
 			MustChangePassword: a.MustChangePassword,
 		}

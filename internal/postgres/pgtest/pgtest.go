@@ -172,6 +172,11 @@ func buildTemplate(ctx context.Context) (string, error) {
 	if _, err := conn.Exec(ctx, fmt.Sprintf("CREATE DATABASE %s", name)); err != nil {
 		return "", err
 	}
+	// PostGIS is not a trusted extension: the superuser adds it, as a
+	// deployment's database administrator does (README).
+	if err := exec(ctx, withDatabase(baseURL, name), "CREATE EXTENSION IF NOT EXISTS postgis"); err != nil {
+		return "", fmt.Errorf("postgis: %w", err)
+	}
 	m, err := postgres.NewMigrator(migrations.FS, withDatabase(baseURL, name))
 	if err != nil {
 		return "", err
