@@ -5,13 +5,14 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"path/filepath"
 
 	"github.com/handshake-mekong/handshake/internal/postgres/cluster"
 )
 
-// matrixSummary is where TestAccessMatrix writes how many combinations it
-// checked, for make test to report.
-const matrixSummary = "artifacts/access-matrix.txt"
+// matrixSummaries are where the access matrix tests write how many
+// combinations they checked, for make test to report.
+const matrixSummaries = "artifacts/access-matrix*.txt"
 
 // test is make test: every test, browser tests included, against a
 // throwaway cluster that it starts and removes (or TEST_DATABASE_URL), then
@@ -53,7 +54,10 @@ func test(ctx context.Context, goTestArgs []string) error {
 		{"go", "vet", "./..."},
 		{"go", "tool", "staticcheck", "./..."},
 	}
-	os.Remove(matrixSummary)
+	old, _ := filepath.Glob(matrixSummaries)
+	for _, f := range old {
+		os.Remove(f)
+	}
 	for _, step := range steps {
 		fmt.Fprintln(os.Stderr, "devenv: running", step)
 		cmd := exec.CommandContext(ctx, step[0], step[1:]...)
@@ -63,8 +67,11 @@ func test(ctx context.Context, goTestArgs []string) error {
 			return fmt.Errorf("%v: %w", step, err)
 		}
 	}
-	if summary, err := os.ReadFile(matrixSummary); err == nil {
-		os.Stdout.Write(summary)
+	summaries, _ := filepath.Glob(matrixSummaries)
+	for _, f := range summaries {
+		if summary, err := os.ReadFile(f); err == nil {
+			os.Stdout.Write(summary)
+		}
 	}
 	return nil
 }

@@ -39,7 +39,7 @@ var (
 // in one box, and the "near" search's radius.
 const (
 	ListLimit = 500
-	MapLimit  = 2000
+	MapLimit  = 1000
 	MaxKm     = 500
 )
 

@@ -352,3 +352,64 @@ func TestParsePoint(t *testing.T) {
 		}
 	}
 }
+
+// tenThousand is a database with 10,000 hotspots spread over Thailand and
+// Cambodia's box, a third of them law-enforcement only and a third
+// originator, from a fixed seed; and the store as an investigator of
+// another agency than their owner, so the handling-code policy runs.
+func tenThousand(b *testing.B) (*hotspots.Store, access.Actor) {
+	db := pgtest.New(b)
+	ctx := context.Background()
+	if err := seed.Accounts(ctx, db.App); err != nil {
+		b.Fatal(err)
+	}
+	if _, err := db.Owner.Exec(ctx, `
+		SELECT setseed(0.42);
+		INSERT INTO hotspots (owner_agency_id, name, kind, country, location, risk, reliability, information,
+			handling_code, verified_on, created_by)
+		SELECT a.id, 'Hotspot ' || g, 'other', 'TH',
+			ST_SetSRID(ST_MakePoint(97.3 + random() * 10.4, 5.6 + random() * 14.9), 4326)::geography,
+			(ARRAY['low', 'medium', 'high'])[1 + g % 3], 'B', 2,
+			(ARRAY['partners', 'law_enforcement', 'originator'])[1 + g / 7 % 3], current_date, u.id
+		FROM generate_series(1, 10000) g, agencies a JOIN users u ON u.agency_id = a.id
+		WHERE a.code = 'th-ppr2' AND u.email = 'investigator@th-ppr2.example';
+		ANALYZE hotspots;`); err != nil {
+		b.Fatal(err)
+	}
+	acc, err := agencies.NewStore(db.App).Authenticate(ctx, "investigator@kh-ahtjp.example", seed.DemoPassword)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return hotspots.NewStore(db.App), acc.Actor()
+}
+
+// benchList times one list query and reports how many hotspots it found.
+func benchList(b *testing.B, f hotspots.Filter, limit int) {
+	store, actor := tenThousand(b)
+	ctx := context.Background()
+	var n int
+	for b.Loop() {
+		list, err := store.List(ctx, actor, f, limit)
+		if err != nil {
+			b.Fatal(err)
+		}
+		n = len(list)
+	}
+	b.ReportMetric(float64(n), "hotspots")
+}
+
+// BenchmarkWithinKm: the hotspots within 25 km of Poipet among 10,000.
+// make bench runs it.
+func BenchmarkWithinKm(b *testing.B) { benchList(b, hotspots.Filter{Near: &poipet, Km: 25}, hotspots.ListLimit) }
+
+// BenchmarkMapBox: what the map asks for when it opens on the whole
+// region, capped at MapLimit.
+func BenchmarkMapBox(b *testing.B) {
+	benchList(b, hotspots.Filter{Box: &hotspots.Box{West: 97.3, South: 5.6, East: 107.7, North: 20.5}}, hotspots.MapLimit+1)
+}
+
+// BenchmarkMapBorderBox: the map zoomed on the Sa Kaeo–Banteay Meanchey
+// border.
+func BenchmarkMapBorderBox(b *testing.B) {
+	benchList(b, hotspots.Filter{Box: &hotspots.Box{West: 102, South: 13, East: 103.5, North: 14.2}}, hotspots.MapLimit+1)
+}

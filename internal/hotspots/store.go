@@ -31,7 +31,7 @@ func NewStore(db *pgxpool.Pool) *Store { return &Store{db: db, now: time.Now} }
 // under row-level security, so it counts only the cases the reader sees.
 func columns(distance string) string {
 	return `h.id, h.owner_agency_id, a.name AS owner_name, a.short_name AS owner_short, h.name, h.kind, h.country,
-		h.province, h.district, ST_Y(h.location::geometry) AS lat, ST_X(h.location::geometry) AS lon, h.risk, h.notes,
+		h.province, h.district, h.lat, h.lon, h.risk, h.notes,
 		h.reliability, h.information, h.handling_code, h.verified_on, h.version, h.updated_at,
 		(SELECT count(*) FROM hotspot_cases hc WHERE hc.hotspot_id = h.id)::int AS cases,
 		` + distance + ` AS distance_km`
@@ -148,16 +148,17 @@ func (s *Store) List(ctx context.Context, actor access.Actor, f Filter, limit in
 	if f.Near != nil {
 		arg(f.Near.Lon)
 		arg(f.Near.Lat)
-		center := point(len(args) - 1)
-		// ST_DWithin on geography walks the GiST index; the distance is
-		// then measured only for the hotspots inside the radius.
-		where = append(where, "ST_DWithin(h.location, "+center+", "+arg(f.Km*1000)+")")
-		distance = "ST_Distance(h.location, " + center + ") / 1000"
+		n := len(args) - 1
+		// The ids within the radius come through the GiST index (migration
+		// 0011 says why not a plain ST_DWithin); the distance is then
+		// measured for those alone.
+		where = append(where, fmt.Sprintf("h.id = ANY (ARRAY(SELECT hotspot_ids_within($%d, $%d, %s)))", n, n+1, arg(f.Km*1000)))
+		distance = "ST_Distance(h.location, " + point(n) + ") / 1000"
 		order = "distance_km, h.id"
 	}
 	if b := f.Box; b != nil {
-		where = append(where, fmt.Sprintf("h.location && ST_MakeEnvelope(%s, %s, %s, %s, 4326)::geography",
-			arg(b.West), arg(b.South), arg(b.East), arg(b.North)))
+		where = append(where, fmt.Sprintf("h.lon BETWEEN %s AND %s AND h.lat BETWEEN %s AND %s",
+			arg(b.West), arg(b.East), arg(b.South), arg(b.North)))
 	}
 	sql := `SELECT ` + columns(distance) + from + ` WHERE ` + strings.Join(where, " AND ") +
 		` ORDER BY ` + order + ` LIMIT ` + arg(limit)
