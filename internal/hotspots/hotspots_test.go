@@ -400,7 +400,9 @@ func benchList(b *testing.B, f hotspots.Filter, limit int) {
 
 // BenchmarkWithinKm: the hotspots within 25 km of Poipet among 10,000.
 // make bench runs it.
-func BenchmarkWithinKm(b *testing.B) { benchList(b, hotspots.Filter{Near: &poipet, Km: 25}, hotspots.ListLimit) }
+func BenchmarkWithinKm(b *testing.B) {
+	benchList(b, hotspots.Filter{Near: &poipet, Km: 25}, hotspots.ListLimit)
+}
 
 // BenchmarkMapBox: what the map asks for when it opens on the whole
 // region, capped at MapLimit.

@@ -29,7 +29,8 @@ func TestBrowserMap(t *testing.T) {
 	res := inv.post("/cases/new", url.Values{"title": {"Girls recruited at the checkpoint"}, "category": {"sex_trafficking"},
 		"priority": {"high"}, "country": {"TH"}, "handling_code": {"partners"}})
 	wantStatus(t, "new case", res, http.StatusSeeOther)
-	wantStatus(t, "link", inv.post(res.header.Get("Location")+"/hotspots", url.Values{"hotspot": {strings.TrimPrefix(hs, "/hotspots/")}}), http.StatusSeeOther)
+	casePath := res.header.Get("Location")
+	wantStatus(t, "link", inv.post(casePath+"/hotspots", url.Values{"hotspot": {strings.TrimPrefix(hs, "/hotspots/")}}), http.StatusSeeOther)
 
 	// Any breach of the content security policy (Leaflet's own code
 	// included) is recorded for the checks below.
@@ -80,6 +81,24 @@ func TestBrowserMap(t *testing.T) {
 	if v := evalJS[[]string](t, ctx, `window.cspViolations`); len(v) > 0 {
 		t.Errorf("content security policy violations on the map: %v", v)
 	}
+
+	// The form on a phone, with a point out of range.
+	mustDo(t, ctx, "new hotspot form", chromedp.Navigate(a.srv.URL+"/hotspots/new"), chromedp.WaitVisible(chromedp.CSS(`input[name="name"]`)))
+	mustDo(t, ctx, "type", chromedp.SendKeys(chromedp.CSS(`input[name="name"]`), "ตลาดโรงเกลือ"),
+		chromedp.SendKeys(chromedp.CSS(`input[name="latitude"]`), "113.67, 102.54"))
+	mustDo(t, ctx, "submit", chromedp.Click(chromedp.CSS(`main form button[type="submit"]`)), chromedp.WaitVisible(chromedp.CSS(`#latitude-error`)))
+	assertFitsWidth(t, ctx, "hotspot form with errors")
+	saveScreenshot(t, ctx, "hotspot-form-errors")
+
+	// The case page's hotspots, and the map in Khmer.
+	mustDo(t, ctx, "case page", chromedp.Navigate(a.srv.URL+casePath+"#hotspots"), chromedp.WaitVisible(chromedp.CSS(`#hotspots`)))
+	assertFitsWidth(t, ctx, "case page with hotspots")
+	saveScreenshot(t, ctx, "case-hotspots")
+	mustDo(t, ctx, "map", chromedp.Navigate(a.srv.URL+"/hotspots"), chromedp.WaitVisible(chromedp.CSS(`#map[data-loaded="2"]`)))
+	switchLanguage(t, ctx, "km")
+	mustDo(t, ctx, "map in Khmer", chromedp.WaitVisible(chromedp.CSS(`#map[data-loaded="2"] .hs-marker`)))
+	assertFitsWidth(t, ctx, "map in Khmer")
+	saveScreenshot(t, ctx, "map-km")
 
 	// Without JavaScript: no map, the list is the page.
 	if _, err := chromedp.Call(ctx, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true}); err != nil {
