@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"os"
@@ -67,11 +68,27 @@ func test(ctx context.Context, goTestArgs []string) error {
 			return fmt.Errorf("%v: %w", step, err)
 		}
 	}
+	if err := checkFormatted(ctx); err != nil {
+		return err
+	}
 	summaries, _ := filepath.Glob(matrixSummaries)
 	for _, f := range summaries {
 		if summary, err := os.ReadFile(f); err == nil {
 			os.Stdout.Write(summary)
 		}
+	}
+	return nil
+}
+
+// checkFormatted fails when gofmt would change a Go file.
+func checkFormatted(ctx context.Context) error {
+	fmt.Fprintln(os.Stderr, "devenv: running gofmt -l")
+	out, err := exec.CommandContext(ctx, "gofmt", "-l", "cmd", "internal", "migrations", "web").Output()
+	if err != nil {
+		return fmt.Errorf("gofmt: %w", err)
+	}
+	if len(bytes.TrimSpace(out)) > 0 {
+		return fmt.Errorf("gofmt would change these files (run make fmt):\n%s", out)
 	}
 	return nil
 }
