@@ -36,6 +36,8 @@ Usage:
   handshake migrate version        print the applied migration version
   handshake migrate force N        mark version N as applied after mending a failed migration by hand
   handshake seed demo              add the demo agencies and accounts (safe to repeat)
+  handshake seed scale --cases N [--seed S]
+                                   load N synthetic cases for load tests into an empty database, as its owner
   handshake user create --email E --name N [--country TH]
                                    create a platform admin; the password is read from a prompt or stdin
   handshake audit verify           check that no audit event was changed or removed

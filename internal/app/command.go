@@ -163,6 +163,9 @@ func migrateCmd(ctx context.Context, c *command, args []string) error {
 }
 
 func seedCmd(ctx context.Context, c *command, args []string) error {
+	if len(args) > 0 && args[0] == "scale" {
+		return seedScale(ctx, c, args[1:])
+	}
 	if len(args) != 1 || args[0] != "demo" {
 		return ErrUsage
 	}
@@ -175,5 +178,32 @@ func seedCmd(ctx context.Context, c *command, args []string) error {
 		return fmt.Errorf("seed demo: %w", err)
 	}
 	seed.PrintDemoAccounts(c.env.Stdout)
+	return nil
+}
+
+// seedScale loads the synthetic dataset for load tests. It connects as the
+// owner of the tables, because the load takes their indexes and triggers
+// down while it copies.
+func seedScale(ctx context.Context, c *command, args []string) error {
+	fs := c.flagSet("seed scale")
+	n := fs.Int("cases", 0, "how many cases to load")
+	s := fs.Uint64("seed", 1, "which dataset: the same seed gives the same data")
+	if err := fs.Parse(args); err != nil || fs.NArg() > 0 || *n < 1 {
+		fmt.Fprintln(c.env.Stderr, "usage: handshake seed scale --cases N [--seed S]")
+		return ErrUsage
+	}
+	pool, err := pgxpool.New(ctx, c.cfg.OwnerDatabaseURL)
+	if err != nil {
+		return fmt.Errorf("DATABASE_OWNER_URL: %w", err)
+	}
+	defer pool.Close()
+	if err := postgres.CheckCurrent(ctx, pool, migrations.FS); err != nil {
+		return err
+	}
+	if err := seed.Scale(ctx, pool, seed.ScaleOptions{Cases: *n, Seed: *s, Log: c.env.Stderr}); err != nil {
+		return err
+	}
+	fmt.Fprintf(c.env.Stdout, "Loaded %d synthetic cases. The demo accounts see many of them; all use the password %s.\n",
+		*n, seed.DemoPassword)
 	return nil
 }

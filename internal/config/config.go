@@ -46,6 +46,10 @@ type Config struct {
 	// Tiles is a map tile server; its zero value draws the map from the
 	// bundled borders alone, which needs no internet.
 	Tiles Tiles
+	// BenchBaseline mounts GET /bench/baseline, a fixed page behind the
+	// same middleware as every other, that make bench compares the real
+	// pages with. Off in production.
+	BenchBaseline bool
 }
 
 // Tiles is a map tile server, from MAP_TILE_URL and MAP_TILE_ATTRIBUTION.
@@ -116,6 +120,7 @@ func FromEnv(getenv func(string) string) (Config, error) {
 		SessionIdleTimeout: r.duration("SESSION_IDLE_TIMEOUT", 30*time.Minute),
 		SessionLifetime:    r.duration("SESSION_LIFETIME", 12*time.Hour),
 		ShutdownTimeout:    r.duration("SHUTDOWN_TIMEOUT", 20*time.Second),
+		BenchBaseline:      r.boolean("BENCH_BASELINE", false),
 	}
 	c.OwnerDatabaseURL = r.str("DATABASE_OWNER_URL", c.DatabaseURL)
 	c.SMTP = r.smtp("SMTP_URL")

@@ -15,7 +15,8 @@ func TestDefaults(t *testing.T) {
 		t.Fatal(err)
 	}
 	if c.ListenAddr != ":8080" || c.OwnerDatabaseURL != c.DatabaseURL || c.Development || c.CookieSecure ||
-		c.SessionIdleTimeout != 30*time.Minute || c.SessionLifetime != 12*time.Hour || c.LogLevel != slog.LevelInfo {
+		c.SessionIdleTimeout != 30*time.Minute || c.SessionLifetime != 12*time.Hour || c.LogLevel != slog.LevelInfo ||
+		c.BenchBaseline {
 		t.Fatalf("unexpected defaults: %+v", c)
 	}
 }
@@ -23,11 +24,12 @@ func TestDefaults(t *testing.T) {
 func TestBadValuesAreAllReported(t *testing.T) {
 	_, err := FromEnv(env(map[string]string{
 		"COOKIE_SECURE": "perhaps", "DB_MAX_CONNS": "0", "SESSION_IDLE_TIMEOUT": "soon", "HANDSHAKE_ENV": "staging", "LOG_LEVEL": "loud",
+		"BENCH_BASELINE": "sometimes",
 	}))
 	if err == nil {
 		t.Fatal("no error for bad values")
 	}
-	for _, name := range []string{"COOKIE_SECURE", "DB_MAX_CONNS", "SESSION_IDLE_TIMEOUT", "HANDSHAKE_ENV", "LOG_LEVEL"} {
+	for _, name := range []string{"COOKIE_SECURE", "DB_MAX_CONNS", "SESSION_IDLE_TIMEOUT", "HANDSHAKE_ENV", "LOG_LEVEL", "BENCH_BASELINE"} {
 		if !strings.Contains(err.Error(), name) {
 			t.Errorf("error does not name %s: %v", name, err)
 		}
@@ -57,6 +59,15 @@ func TestTiles(t *testing.T) {
 		"ftp://tiles.example.org/{z}/{x}/{y}.png", "https://x.org; script-src *;/{z}/{x}/{y}"} {
 		if _, err := FromEnv(env(map[string]string{"MAP_TILE_URL": bad})); err == nil || !strings.Contains(err.Error(), "MAP_TILE_URL") {
 			t.Errorf("MAP_TILE_URL=%q accepted: %v", bad, err)
+		}
+	}
+}
+
+func TestBenchBaselineIsOffUnlessAskedFor(t *testing.T) {
+	for v, want := range map[string]bool{"": false, "false": false, "true": true, "1": true} {
+		c, err := FromEnv(env(map[string]string{"BENCH_BASELINE": v}))
+		if err != nil || c.BenchBaseline != want {
+			t.Errorf("BENCH_BASELINE=%q: %v, %v; want %v", v, c.BenchBaseline, err, want)
 		}
 	}
 }

@@ -1,10 +1,11 @@
-// Command devenv is what make run and make test call: it installs what a
+// Command devenv is what make run, make test and make bench call: it installs what a
 // fresh Debian or Ubuntu machine lacks (as root; otherwise it prints the
-// command), starts a private PostgreSQL, and runs Handshake or its tests on
-// it.
+// command), starts a private PostgreSQL, and runs Handshake, its tests or
+// its benchmark on it.
 //
 //	bin/devenv run    # make run
 //	bin/devenv test   # make test
+//	bin/devenv bench  # make bench
 package main
 
 import (
@@ -27,8 +28,10 @@ func main() {
 		err = run(ctx)
 	case "test":
 		err = test(ctx, os.Args[2:])
+	case "bench":
+		err = benchCmd(ctx)
 	default:
-		fmt.Fprintln(os.Stderr, "usage: devenv run|test [go test flags]")
+		fmt.Fprintln(os.Stderr, "usage: devenv run|test [go test flags]|bench")
 		os.Exit(2)
 	}
 	if err != nil && !errors.Is(err, app.ErrUsage) {

@@ -77,10 +77,23 @@ func (s *Store) Inbox(ctx context.Context, actor access.Actor, f Filter) ([]Refe
 	if f.Overdue {
 		where = append(where, `r.state = 'pending' AND r.respond_by < now()`)
 	}
-	sql := referralSelect + ` WHERE ` + strings.Join(where, " AND ") + `
-		ORDER BY (r.state = 'pending' AND r.respond_by < now()) DESC, (r.state = 'pending') DESC,
-			CASE WHEN r.state = 'pending' THEN r.respond_by END ASC, r.sent_at DESC
-		LIMIT ` + arg(InboxLimit)
+	// Pending referrals by deadline put the overdue ones first; the rest
+	// come newest first. Each part is read on its own, in the order of an
+	// index, and stops at the limit: an agency with 36,000 referrals had
+	// them all sorted for one page (207 ms at a million cases). The rest
+	// is read per direction, as an index on (agency, sent_at) can serve one
+	// side of the OR but not both.
+	base := referralSelect + ` WHERE ` + strings.Join(where, " AND ")
+	limit := arg(InboxLimit)
+	sql := `SELECT * FROM (
+		(` + base + ` AND r.state = 'pending' ORDER BY r.respond_by, r.id LIMIT ` + limit + `)
+		UNION ALL
+		(` + base + ` AND r.state <> 'pending' AND r.to_agency_id = $1 ORDER BY r.sent_at DESC, r.id DESC LIMIT ` + limit + `)
+		UNION ALL
+		(` + base + ` AND r.state <> 'pending' AND r.from_agency_id = $1 ORDER BY r.sent_at DESC, r.id DESC LIMIT ` + limit + `)
+	) inbox
+	ORDER BY state = 'pending' DESC, CASE WHEN state = 'pending' THEN respond_by END, sent_at DESC, id DESC
+	LIMIT ` + limit
 	var out []Referral
 	err := postgres.AsActor(ctx, s.db, actor, func(tx pgx.Tx) (err error) {
 		rows, _ := tx.Query(ctx, sql, args...)
@@ -104,8 +117,8 @@ func (s *Store) Waiting(ctx context.Context, actor access.Actor) (Counts, error)
 		return c, nil
 	}
 	err := postgres.AsActor(ctx, s.db, actor, func(tx pgx.Tx) error {
-		return tx.QueryRow(ctx, `SELECT count(*), count(*) FILTER (WHERE respond_by < now()) FROM referrals
-			WHERE to_agency_id = $1 AND state = 'pending'`, actor.AgencyID).Scan(&c.Waiting, &c.Overdue)
+		// Migration 0012 says why a function.
+		return tx.QueryRow(ctx, `SELECT waiting, overdue FROM referrals_waiting()`).Scan(&c.Waiting, &c.Overdue)
 	})
 	return c, err
 }

@@ -153,6 +153,7 @@ func (s *Server) hotspotGeoJSON(w http.ResponseWriter, r *http.Request) {
 		json.NewEncoder(w).Encode(map[string]any{"errors": msgs})
 		return
 	}
+	f.SkipCaseCounts = true
 	list, err := s.hotspots.List(ctx, actorFrom(ctx), f, hotspots.MapLimit+1)
 	if err != nil {
 		s.storeFailed(w, r, err)
@@ -168,7 +169,6 @@ func (s *Server) hotspotGeoJSON(w http.ResponseWriter, r *http.Request) {
 			Properties: map[string]any{
 				"name": h.Name, "kind": h.Kind, "risk": h.Risk, "url": "/hotspots/" + itoa(h.ID),
 				"kind_mark": web.KindMark(h.Kind), "kind_label": i18n.T(ctx, "hotspot_kind."+h.Kind), "risk_label": i18n.T(ctx, "risk."+h.Risk),
-				"cases": h.Cases, "cases_label": i18n.Tf(ctx, "hotspots.cases_count", map[string]any{"Count": h.Cases}),
 				"open_label": i18n.T(ctx, "hotspots.open"),
 			}})
 	}

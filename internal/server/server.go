@@ -139,6 +139,10 @@ func (s *Server) Handler() http.Handler {
 	r.Route("/notifications", s.notificationRoutes)
 	r.Route("/referrals", s.referralRoutes)
 	r.Get("/events", s.events)
+	if s.cfg.BenchBaseline {
+		// For make bench only; it needs a session, like every page.
+		r.Get("/bench/baseline", s.benchBaseline)
+	}
 
 	r.Route("/agency/users", func(r chi.Router) {
 		r.Use(s.allow(isAgencyAdmin))

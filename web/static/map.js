@@ -47,11 +47,9 @@
     a.className = "popup-name";
     a.textContent = p.name;
     d.appendChild(a);
-    [p.kind_label + " · " + p.risk_label, p.cases_label].forEach(function (t) {
-      var s = document.createElement("div");
-      s.textContent = t;
-      d.appendChild(s);
-    });
+    var s = document.createElement("div");
+    s.textContent = p.kind_label + " · " + p.risk_label;
+    d.appendChild(s);
     var open = document.createElement("a");
     open.href = p.url;
     open.className = "popup-open";
