@@ -441,6 +441,13 @@ func TestExpireSharesReportsTheCasesItChanged(t *testing.T) {
 	if slices.Contains(visible, f.agencyID("aim")) {
 		t.Fatalf("visible_to still holds AIM: %v", visible)
 	}
+	// The people's identities follow (migration 0013), so AIM's name search
+	// no longer reaches them.
+	var stale int
+	f.db.Owner.QueryRow(ctx, `SELECT count(*) FROM person_identities WHERE case_id = $1 AND visible_to <> $2`, id, visible).Scan(&stale)
+	if stale != 0 {
+		t.Errorf("%d identities kept the case's old visible_to", stale)
+	}
 }
 
 func TestSearchFindsPartsOfWordsInEveryScriptButNoProtectedName(t *testing.T) {

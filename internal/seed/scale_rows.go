@@ -287,16 +287,19 @@ func (g *generator) peopleTable() copyTable {
 
 func (g *generator) identitiesTable() copyTable {
 	var (
-		id                               int64
+		id, caseID                       int64
 		names, aliases                   []string
 		born                             pgtype.Date
 		languages, documents, searchText string
+		visible                          []int32
 	)
 	w := g.walk(needPeople)
 	rows := &caseRows{w: w, detail: streamIdentityDetails, count: func(p *casePlan) int { return len(p.people) }}
 	rows.fill = func(p *casePlan, k int) {
 		pp := &p.people[k]
 		id = pp.id
+		// What person_identities_set_case would write (migration 0013).
+		caseID, visible = p.id, p.visibleTo(g.end, visible)
 		names, aliases = personNames(w.r, pp.nationality, pp.sex == "female", pp.role)
 		if aliases == nil {
 			aliases = []string{}
@@ -309,7 +312,7 @@ func (g *generator) identitiesTable() copyTable {
 		}
 		languages, documents = languagesSpoken(w.r, pp.nationality), documentOf(w.r, pp.nationality)
 	}
-	rows.values = []any{&id, &names, &aliases, &born, &languages, &documents, &searchText}
+	rows.values = []any{&id, &names, &aliases, &born, &languages, &documents, &searchText, &caseID, &visible}
 	return copyTable{"person_identities", []string{"person_id", "names", "aliases", "date_of_birth", "languages", "documents",
-		"search_text"}, rows}
+		"search_text", "case_id", "visible_to"}, rows}
 }

@@ -151,6 +151,11 @@ func TestScaleDataset(t *testing.T) {
 		if n := scan[int](t, db, `SELECT count(*) FROM cases WHERE visible_to <> compute_visible_to(id, owner_agency_id, handling_code)`); n != 0 {
 			t.Errorf("%d cases' visible_to differs from compute_visible_to", n)
 		}
+		// What person_identities_set_case writes (migration 0013).
+		if n := scan[int](t, db, `SELECT count(*) FROM person_identities i JOIN case_people p ON p.id = i.person_id
+			JOIN cases c ON c.id = p.case_id WHERE i.case_id <> c.id OR i.visible_to <> c.visible_to`); n != 0 {
+			t.Errorf("%d identities' copy of their case or its visible_to differs", n)
+		}
 		// What person_identities_search_text computes: fire it on a copy.
 		var n int
 		err := pgx.BeginFunc(ctx, db.Owner, func(tx pgx.Tx) error {
