@@ -1,0 +1,1 @@
+DROP INDEX referrals_identity_idx;
