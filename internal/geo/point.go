@@ -25,10 +25,6 @@ func FormatDegrees(d float64) string {
 	return strings.TrimSuffix(s, ".")
 }
 
-// Region is a box around Thailand and Cambodia and their borders, where a
-// map opens. Points outside it are allowed, with a warning.
-var Region = struct{ South, West, North, East float64 }{5.6, 97.3, 20.5, 107.7}
-
 // ParsePoint reads a latitude and a longitude typed into fields latField
 // and lonField, in decimal degrees. A pair pasted into the latitude field,
 // "13.659, 102.563" as a phone's map app copies it, is read as both. Both

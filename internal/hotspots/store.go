@@ -118,18 +118,6 @@ func provinceAt(ctx context.Context, tx pgx.Tx, p geo.Point) (inRegion bool, pro
 	return true, province, nil
 }
 
-// ProvinceAt is the province the bundled borders put p in, and whether
-// they put it in one at all.
-func (s *Store) ProvinceAt(ctx context.Context, p geo.Point) (geo.Province, bool, error) {
-	var prov geo.Province
-	var in bool
-	err := pgx.BeginFunc(ctx, s.db, func(tx pgx.Tx) (err error) {
-		in, prov, err = provinceAt(ctx, tx, p)
-		return err
-	})
-	return prov, in, err
-}
-
 // List returns the hotspots the actor may see that match f: nearest first
 // for a "near" search, else the riskiest first and then by name; at most
 // limit of them.

@@ -191,7 +191,7 @@ func (s *Server) hotspotShow(w http.ResponseWriter, r *http.Request) {
 	}
 	p := s.page(r, "hotspots.title")
 	p.Title = pg.Hotspot.Name
-	s.render(w, r, http.StatusOK, web.HotspotPage(p, web.HotspotView{P: pg, Today: s.hotspots.Today(),
+	s.render(w, r, http.StatusOK, web.HotspotPage(p, web.HotspotView{P: pg,
 		Edit: actor.CanEditHotspot(pg.Hotspot.Facts()), ReadsCases: actor.ReadsCases()}))
 }
 
