@@ -12,7 +12,6 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/handshake-mekong/handshake/internal/access"
-	"github.com/handshake-mekong/handshake/internal/agencies"
 	"github.com/handshake-mekong/handshake/internal/directory"
 	"github.com/handshake-mekong/handshake/internal/postgres"
 	"github.com/handshake-mekong/handshake/internal/postgres/pgtest"
@@ -135,12 +134,12 @@ func (f *fixture) actor(email string) access.Actor {
 	if a, ok := f.actors[email]; ok {
 		return a
 	}
-	a, err := agencies.NewStore(f.db.App).Authenticate(context.Background(), email, seed.DemoPassword)
+	a, err := seed.DemoActor(context.Background(), f.db.App, email)
 	if err != nil {
-		f.t.Fatalf("%s: %v", email, err)
+		f.t.Fatal(err)
 	}
-	f.actors[email] = a.Actor()
-	return a.Actor()
+	f.actors[email] = a
+	return a
 }
 
 func (f *fixture) create(email string, in directory.Input) int64 {

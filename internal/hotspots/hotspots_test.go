@@ -9,7 +9,6 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/handshake-mekong/handshake/internal/access"
-	"github.com/handshake-mekong/handshake/internal/agencies"
 	"github.com/handshake-mekong/handshake/internal/cases"
 	"github.com/handshake-mekong/handshake/internal/geo"
 	"github.com/handshake-mekong/handshake/internal/hotspots"
@@ -100,12 +99,12 @@ func (f *fixture) actor(email string) access.Actor {
 	if a, ok := f.actors[email]; ok {
 		return a
 	}
-	a, err := agencies.NewStore(f.db.App).Authenticate(context.Background(), email, seed.DemoPassword)
+	a, err := seed.DemoActor(context.Background(), f.db.App, email)
 	if err != nil {
-		f.t.Fatalf("sign in %s: %v", email, err)
+		f.t.Fatal(err)
 	}
-	f.actors[email] = a.Actor()
-	return a.Actor()
+	f.actors[email] = a
+	return a
 }
 
 func (f *fixture) create(email string, in hotspots.Input) int64 {
@@ -376,11 +375,11 @@ func tenThousand(b *testing.B) (*hotspots.Store, access.Actor) {
 		ANALYZE hotspots;`); err != nil {
 		b.Fatal(err)
 	}
-	acc, err := agencies.NewStore(db.App).Authenticate(ctx, "investigator@kh-ahtjp.example", seed.DemoPassword)
+	actor, err := seed.DemoActor(ctx, db.App, "investigator@kh-ahtjp.example")
 	if err != nil {
 		b.Fatal(err)
 	}
-	return hotspots.NewStore(db.App), acc.Actor()
+	return hotspots.NewStore(db.App), actor
 }
 
 // benchList times one list query and reports how many hotspots it found.

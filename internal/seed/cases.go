@@ -9,7 +9,6 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/handshake-mekong/handshake/internal/access"
-	"github.com/handshake-mekong/handshake/internal/agencies"
 	"github.com/handshake-mekong/handshake/internal/cases"
 	"github.com/handshake-mekong/handshake/internal/postgres"
 )
@@ -183,7 +182,6 @@ var demoCases = []demoCase{
 // demoCasesIn adds the demo cases, unless the demo agencies already own
 // cases: then it changes nothing.
 func demoCasesIn(ctx context.Context, db *pgxpool.Pool) error {
-	users := agencies.NewStore(db)
 	store := cases.NewStore(db)
 	staff := map[string]access.Actor{} // "role@code" → actor
 	actor := func(role access.Role, code string) (access.Actor, error) {
@@ -191,16 +189,9 @@ func demoCasesIn(ctx context.Context, db *pgxpool.Pool) error {
 		if a, ok := staff[key]; ok {
 			return a, nil
 		}
-		var id int64
-		if err := db.QueryRow(ctx, `SELECT id FROM users WHERE email = $1`, key).Scan(&id); err != nil {
-			return access.Actor{}, fmt.Errorf("%s: %w", key, err)
-		}
-		acc, err := users.Account(ctx, id)
-		if err != nil {
-			return access.Actor{}, err
-		}
-		staff[key] = acc.Actor()
-		return staff[key], nil
+		a, err := DemoActor(ctx, db, key)
+		staff[key] = a
+		return a, err
 	}
 	agencyIDs := map[string]int32{}
 	var code string

@@ -134,3 +134,18 @@ func PrintDemoAccounts(w io.Writer) {
 	}
 	tw.Flush()
 }
+
+// DemoActor is the acting user of the account with email, read from the
+// database without its password (and so without argon2's cost): what the
+// seeding acts as, and what tests act as when sign-in is not their subject.
+func DemoActor(ctx context.Context, db *pgxpool.Pool, email string) (access.Actor, error) {
+	var id int64
+	if err := db.QueryRow(ctx, `SELECT id FROM users WHERE email = $1`, email).Scan(&id); err != nil {
+		return access.Actor{}, fmt.Errorf("%s: %w", email, err)
+	}
+	acc, err := agencies.NewStore(db).Account(ctx, id)
+	if err != nil {
+		return access.Actor{}, fmt.Errorf("%s: %w", email, err)
+	}
+	return acc.Actor(), nil
+}

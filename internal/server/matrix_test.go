@@ -13,7 +13,6 @@ import (
 	"testing"
 
 	"github.com/handshake-mekong/handshake/internal/access"
-	"github.com/handshake-mekong/handshake/internal/agencies"
 	"github.com/handshake-mekong/handshake/internal/cases"
 	"github.com/handshake-mekong/handshake/internal/seed"
 )
@@ -75,14 +74,13 @@ type matrixCase struct {
 func TestAccessMatrix(t *testing.T) {
 	a := newApp(t)
 	ctx := context.Background()
-	users := agencies.NewStore(a.db.App)
 	store := cases.NewStore(a.db.App)
 	actorOf := func(email string) access.Actor {
-		acc, err := users.Authenticate(ctx, email, seed.DemoPassword)
+		actor, err := seed.DemoActor(ctx, a.db.App, email)
 		if err != nil {
-			t.Fatalf("%s: %v", email, err)
+			t.Fatal(err)
 		}
-		return acc.Actor()
+		return actor
 	}
 	ids := map[string]int32{}
 	for code := range relations {

@@ -13,7 +13,6 @@ import (
 	"testing"
 
 	"github.com/handshake-mekong/handshake/internal/access"
-	"github.com/handshake-mekong/handshake/internal/agencies"
 	"github.com/handshake-mekong/handshake/internal/directory"
 	"github.com/handshake-mekong/handshake/internal/hotspots"
 	"github.com/handshake-mekong/handshake/internal/seed"
@@ -52,15 +51,14 @@ func expectContact(agency string, role access.Role, v access.ContactVisibility, 
 func TestPlaceAccessMatrix(t *testing.T) {
 	a := newApp(t)
 	ctx := context.Background()
-	users := agencies.NewStore(a.db.App)
 	hs := hotspots.NewStore(a.db.App)
 	dir := directory.NewStore(a.db.App)
 	actorOf := func(email string) access.Actor {
-		acc, err := users.Authenticate(ctx, email, seed.DemoPassword)
+		actor, err := seed.DemoActor(ctx, a.db.App, email)
 		if err != nil {
-			t.Fatalf("%s: %v", email, err)
+			t.Fatal(err)
 		}
-		return acc.Actor()
+		return actor
 	}
 
 	type hotspot struct {

@@ -9,7 +9,6 @@ import (
 	"testing"
 
 	"github.com/handshake-mekong/handshake/internal/access"
-	"github.com/handshake-mekong/handshake/internal/agencies"
 	"github.com/handshake-mekong/handshake/internal/cases"
 	"github.com/handshake-mekong/handshake/internal/referrals"
 	"github.com/handshake-mekong/handshake/internal/seed"
@@ -22,14 +21,13 @@ import (
 func TestReferralAccessMatrix(t *testing.T) {
 	a := newApp(t)
 	ctx := context.Background()
-	users := agencies.NewStore(a.db.App)
 	store := referrals.NewStore(a.db.App)
 	actorOf := func(email string) access.Actor {
-		acc, err := users.Authenticate(ctx, email, seed.DemoPassword)
+		actor, err := seed.DemoActor(ctx, a.db.App, email)
 		if err != nil {
-			t.Fatalf("%s: %v", email, err)
+			t.Fatal(err)
 		}
-		return acc.Actor()
+		return actor
 	}
 	sender := actorOf("investigator@th-ppr2.example")
 	caseID, _, err := cases.NewStore(a.db.App).Create(ctx, sender, cases.CaseInput{Title: "Referral matrix", Category: "other",

@@ -76,7 +76,9 @@
       .map(function (v) { return v.toFixed(4); }).join(",");
     if (pending) pending.abort();
     pending = new AbortController();
-    fetch(el.dataset.geojson + "&bbox=" + box, { signal: pending.signal, credentials: "same-origin" })
+    var url = new URL(el.dataset.geojson, location.href);
+    url.searchParams.set("bbox", box);
+    fetch(url, { signal: pending.signal, credentials: "same-origin" })
       .then(function (r) { return r.ok ? r.json() : Promise.reject(r.status); })
       .then(function (fc) {
         layer.clearLayers();
