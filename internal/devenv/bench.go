@@ -92,7 +92,10 @@ func benchCmd(ctx context.Context) error {
 }
 
 // startBenchTarget is BENCH_DATABASE_URL's server, or else the private
-// cluster in .data/bench/postgres, started; stop stops the cluster.
+// cluster in .data/bench/postgres, started; stop stops the cluster unless
+// it was already running, so a bench never takes a server from under
+// whoever started it (make run's is another cluster; a colleague's psql
+// session or a second bench may be on this one).
 func startBenchTarget(ctx context.Context) (t harness.Target, stop func(), err error) {
 	if base := os.Getenv("BENCH_DATABASE_URL"); base != "" {
 		u, err := url.Parse(base)
@@ -111,15 +114,15 @@ func startBenchTarget(ctx context.Context) (t harness.Target, stop func(), err e
 	if err != nil {
 		return t, nil, err
 	}
-	fmt.Fprintf(os.Stderr, "devenv: starting PostgreSQL %s in %s\n", c.Major(), c.Dir)
-	if err := c.Start(ctx); err != nil {
-		return t, nil, err
-	}
-	stop = func() {
-		fmt.Fprintln(os.Stderr, "devenv: stopping PostgreSQL")
-		if err := c.Stop(context.Background()); err != nil {
-			fmt.Fprintln(os.Stderr, "devenv:", err)
+	stop = func() {}
+	if c.Running(ctx) {
+		fmt.Fprintf(os.Stderr, "devenv: PostgreSQL in %s is already running; leaving it running\n", c.Dir)
+	} else {
+		fmt.Fprintf(os.Stderr, "devenv: starting PostgreSQL %s in %s\n", c.Major(), c.Dir)
+		if err := c.Start(ctx); err != nil {
+			return t, nil, err
 		}
+		stop = stopCluster(c)
 	}
 	if err := createRoles(ctx, c); err != nil {
 		stop()
@@ -128,6 +131,15 @@ func startBenchTarget(ctx context.Context) (t harness.Target, stop func(), err e
 	return harness.Target{Superuser: c.SuperuserURL, Owns: ownerRole,
 		App:   func(db string) string { return c.URL(appRole, db) },
 		Owner: func(db string) string { return c.URL(ownerRole, db) }}, stop, nil
+}
+
+func stopCluster(c *cluster.Cluster) func() {
+	return func() {
+		fmt.Fprintln(os.Stderr, "devenv: stopping PostgreSQL")
+		if err := c.Stop(context.Background()); err != nil {
+			fmt.Fprintln(os.Stderr, "devenv:", err)
+		}
+	}
 }
 
 // createRoles creates the owner and application roles as prepare does for

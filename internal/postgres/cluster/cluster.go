@@ -109,7 +109,7 @@ func (c *Cluster) Start(ctx context.Context) error {
 			return err
 		}
 	}
-	if c.running(ctx) {
+	if c.Running(ctx) {
 		return nil
 	}
 	opts := fmt.Sprintf("-k %s -p %d -c listen_addresses='' -c max_connections=200 -c fsync=off -c full_page_writes=off -c synchronous_commit=off", c.socketDir(), port)
@@ -123,7 +123,7 @@ func (c *Cluster) Start(ctx context.Context) error {
 
 // Stop shuts the server down quickly, rolling back open transactions.
 func (c *Cluster) Stop(ctx context.Context) error {
-	if !c.running(ctx) {
+	if !c.Running(ctx) {
 		return nil
 	}
 	return c.run(ctx, filepath.Join(c.BinDir, "pg_ctl"), "stop", "-w", "-m", "fast", "-D", c.dataDir())
@@ -134,7 +134,8 @@ func (c *Cluster) Remove(ctx context.Context) error {
 	return errors.Join(c.Stop(ctx), os.RemoveAll(c.Dir))
 }
 
-func (c *Cluster) running(ctx context.Context) bool {
+// Running reports whether the cluster's server is up.
+func (c *Cluster) Running(ctx context.Context) bool {
 	return c.run(ctx, filepath.Join(c.BinDir, "pg_ctl"), "status", "-D", c.dataDir()) == nil
 }
 
