@@ -91,6 +91,11 @@ func benchCmd(ctx context.Context) error {
 	return nil
 }
 
+// benchServerSettings size PostgreSQL's memory as deploy/compose.yaml does for
+// a server with 2 cores and 4 GB: a quarter of the memory for its own
+// buffers, and the planner told that the rest caches the files.
+var benchServerSettings = []string{"shared_buffers=1GB", "effective_cache_size=3GB"}
+
 // startBenchTarget is BENCH_DATABASE_URL's server, or else the private
 // cluster in .data/bench/postgres, started; stop stops the cluster unless
 // it was already running, so a bench never takes a server from under
@@ -114,6 +119,7 @@ func startBenchTarget(ctx context.Context) (t harness.Target, stop func(), err e
 	if err != nil {
 		return t, nil, err
 	}
+	c.Settings = benchServerSettings
 	stop = func() {}
 	if c.Running(ctx) {
 		fmt.Fprintf(os.Stderr, "devenv: PostgreSQL in %s is already running; leaving it running\n", c.Dir)

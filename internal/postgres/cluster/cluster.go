@@ -26,6 +26,9 @@ type Cluster struct {
 	// RunAs is the unprivileged user that runs the server when we are root
 	// (initdb refuses root); empty when we are not root.
 	RunAs string
+	// Settings are more server settings, each "name=value", passed as -c
+	// options when the server starts.
+	Settings []string
 }
 
 // The private socket folder lets the port number stay the default without a
@@ -113,6 +116,9 @@ func (c *Cluster) Start(ctx context.Context) error {
 		return nil
 	}
 	opts := fmt.Sprintf("-k %s -p %d -c listen_addresses='' -c max_connections=200 -c fsync=off -c full_page_writes=off -c synchronous_commit=off", c.socketDir(), port)
+	for _, s := range c.Settings {
+		opts += " -c " + s
+	}
 	if err := c.run(ctx, filepath.Join(c.BinDir, "pg_ctl"), "start", "-w", "-t", "60", "-D", c.dataDir(),
 		"-l", filepath.Join(c.Dir, "postgres.log"), "-o", opts); err != nil {
 		log, _ := os.ReadFile(filepath.Join(c.Dir, "postgres.log"))
