@@ -2,7 +2,6 @@ package cases
 
 import (
 	"context"
-	"crypto/rand"
 	"errors"
 	"fmt"
 	"strings"
@@ -21,10 +20,17 @@ const personColumns = `id, case_id, role, code, sex, age_estimate, nationality, 
 // (perpetrator), W witness.
 var codePrefix = map[access.PersonRole]string{access.Survivor: "S", access.Suspect: "P", access.Witness: "W"}
 
-// newCode returns a pseudonymous code such as S-7F3K: four characters of
-// base32, no look-alikes to misread over a phone.
-func newCode(role access.PersonRole) string {
-	return codePrefix[role] + "-" + rand.Text()[:4]
+// codeLengths is how many characters each try at a code has. Four give a
+// million codes per role, which a million cases fill, and a taken code
+// costs a try; so a code that is taken twice is tried longer, up to the
+// eight the column allows (a trillion per role), and AddPerson does not run
+// out. Codes already given keep their length.
+var codeLengths = []int{4, 4, 5, 5, 6, 6, 7, 7, 8, 8}
+
+// newCode returns a pseudonymous code such as S-7F3K: n characters of
+// base32 (from rand.Text), no look-alikes to misread over a phone.
+func newCode(role access.PersonRole, text string, n int) string {
+	return codePrefix[role] + "-" + text[:n]
 }
 
 // AddPerson records a person on a case with their identity, and returns the
@@ -44,8 +50,8 @@ func (s *Store) AddPerson(ctx context.Context, actor access.Actor, caseID int64,
 		consent := in.Consent && in.Role != access.Suspect && actor.CanRecordConsent(c.Facts())
 		var id int64
 		var err error
-		for range 5 {
-			code = newCode(in.Role)
+		for _, n := range codeLengths {
+			code = newCode(in.Role, s.codeText(), n)
 			err = tx.QueryRow(ctx, `
 				INSERT INTO case_people (case_id, role, code, sex, age_estimate, nationality, consent, consent_recorded_at,
 					suspect_status, added_by_agency_id)

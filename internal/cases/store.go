@@ -2,6 +2,7 @@ package cases
 
 import (
 	"context"
+	"crypto/rand"
 	"errors"
 	"fmt"
 	"time"
@@ -19,10 +20,12 @@ import (
 type Store struct {
 	db  *pgxpool.Pool
 	now func() time.Time
+	// codeText gives the random characters of person codes.
+	codeText func() string
 }
 
 // NewStore returns a Store on the application's pool.
-func NewStore(db *pgxpool.Pool) *Store { return &Store{db: db, now: time.Now} }
+func NewStore(db *pgxpool.Pool) *Store { return &Store{db: db, now: time.Now, codeText: rand.Text} }
 
 // caseSelect reads cases with their owner, lead officer and the acting
 // agency's live share; row-level security has already narrowed the rows.

@@ -2,7 +2,6 @@ package referrals
 
 import (
 	"context"
-	"strconv"
 
 	"github.com/jackc/pgx/v5"
 
@@ -52,63 +51,33 @@ func (s *Store) Inbox(ctx context.Context, actor access.Actor, f Filter) ([]Refe
 	if err := f.Validate().Err(); err != nil {
 		return nil, err
 	}
-	where := []string{`(r.from_agency_id = $1 OR r.to_agency_id = $1)`}
-	args := []any{actor.AgencyID}
-	arg := func(v any) string {
-		args = append(args, v)
-		return "$" + strconv.Itoa(len(args))
-	}
-	switch f.Direction {
-	case "in":
-		where = append(where, `r.to_agency_id = $1`)
-	case "out":
-		where = append(where, `r.from_agency_id = $1`)
-	}
-	if f.State != "" {
-		where = append(where, `r.state = `+arg(f.State))
-	}
-	if f.Purpose != "" {
-		where = append(where, `r.purpose = `+arg(f.Purpose))
-	}
+	var crossBorder *bool
 	if f.CrossBorder != "" {
-		where = append(where, `r.cross_border = `+arg(f.CrossBorder == "yes"))
+		yes := f.CrossBorder == "yes"
+		crossBorder = &yes
 	}
-	if f.Overdue {
-		where = append(where, `r.state = 'pending' AND r.respond_by < now()`)
-	}
-	// Pending referrals by deadline put the overdue ones first; the rest
-	// come newest first. Each part is read on its own, in the order of an
-	// index, and stops at the limit: an agency with 36,000 referrals had
-	// them all sorted for one page (207 ms at a million cases). The rest
-	// is read per direction, as an index on (agency, sent_at) serves one
-	// side of an OR but not both. Only the page's ids are chosen so; the
-	// names are joined to those alone, since joined first they misled the
-	// planner into nested loops over 17,000 rows (1.5 s).
-	extra := ""
-	for _, w := range where[1:] {
-		extra += " AND " + w
-	}
-	limit := arg(InboxLimit)
-	part := func(cond, order string) string {
-		return `(SELECT r.id, r.state, r.respond_by, r.sent_at FROM referrals r WHERE ` + cond + extra +
-			` ORDER BY ` + order + ` LIMIT ` + limit + `)`
-	}
-	const inboxOrder = `state = 'pending' DESC, CASE WHEN state = 'pending' THEN respond_by END, sent_at DESC, id DESC`
-	sql := `WITH page AS (
-		SELECT id, state, respond_by, sent_at FROM (` +
-		part(where[0]+` AND r.state = 'pending'`, `r.respond_by, r.id`) + ` UNION ALL ` +
-		part(`r.to_agency_id = $1 AND r.state <> 'pending'`, `r.sent_at DESC, r.id DESC`) + ` UNION ALL ` +
-		part(`r.from_agency_id = $1 AND r.state <> 'pending'`, `r.sent_at DESC, r.id DESC`) + `
-		) parts ORDER BY ` + inboxOrder + ` LIMIT ` + limit + `
-	)
-	SELECT * FROM (` + referralSelect + ` JOIN page ON page.id = r.id) inbox ORDER BY ` + inboxOrder
+	// referral_inbox (migration 0017) chooses the page's ids, each part of
+	// the page on an index in the page's order, as the agency's own; the
+	// rows are read here under the policy, and the names joined to those
+	// alone.
 	var out []Referral
 	err := postgres.AsActor(ctx, s.db, actor, func(tx pgx.Tx) (err error) {
-		rows, _ := tx.Query(ctx, sql, args...)
+		rows, _ := tx.Query(ctx, referralSelect+`
+			JOIN referral_inbox($1, $2, $3, $4, $5, $6) WITH ORDINALITY AS page (id, n) ON page.id = r.id
+			ORDER BY page.n`,
+			orNull(f.Direction), orNull(f.State), orNull(f.Purpose), crossBorder, f.Overdue, InboxLimit)
 		out, err = pgx.CollectRows(rows, pgx.RowToStructByName[Referral])
 		return err
 	})
 	return out, err
+}
+
+// orNull is SQL's NULL for "", which referral_inbox reads as no filter.
+func orNull(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
 }
 
 // Counts is what the header shows: referrals waiting for the actor's agency

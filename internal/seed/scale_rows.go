@@ -222,10 +222,11 @@ func withoutConsent(p *casePlan) bool {
 const codeAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
 
 // personCode is a pseudonymous code such as S-7F3KQA. The store's codes
-// have four characters, a million per role: too few for a million cases,
-// so these have six (the column allows eight). A bijection of the id over
-// 30 bits keeps them unique without a lookup, and apart from every code
-// the store makes later.
+// have four characters while those are free, a million per role: too few
+// for a million cases, so these have six (the column allows eight). A
+// bijection of the id over 30 bits keeps them unique without a lookup;
+// apart from the store's four, and the store tries again when a longer
+// code of its own is taken.
 func personCode(seed uint64, id int64, role access.PersonRole) string {
 	const mask = 1<<30 - 1
 	x := (uint64(id) ^ seed) & mask
