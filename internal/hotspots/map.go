@@ -98,10 +98,11 @@ const markerColumns = `h.id, h.name, h.kind, h.risk, h.lat, h.lon, h.owner_agenc
 
 // Map returns what a map of box draws of the hotspots the actor may see
 // that match f (whose own Box and Near are ignored). Its work is bounded
-// however many hotspots there are: at most MapMarkers+1 hotspots are read
-// to learn whether the box is to be grouped; a box without filters is
-// grouped from hotspot_cells, a few hundred rows at most; a filtered one
-// by counting its matches.
+// however many hotspots there are. A box without filters is grouped from
+// hotspot_cells, a few hundred rows at most; its hotspots are read, at
+// most MapMarkers+1 of them, only when the cells it touches hold few
+// enough that they might be drawn one by one. A filtered box reads that
+// many to tell, and counts its matches to group them.
 func (s *Store) Map(ctx context.Context, actor access.Actor, f Filter, box Box) (Map, error) {
 	if !actor.ReadsHotspots() {
 		return Map{}, ErrNotFound
@@ -109,50 +110,34 @@ func (s *Store) Map(ctx context.Context, actor access.Actor, f Filter, box Box) 
 	f.Box, f.Near = &box, nil
 	level, grouping := levelFor(box)
 	q := filtered(f)
-	where := strings.Join(q.where, " AND ")
 	var m Map
 	err := postgres.AsActor(ctx, s.db, actor, func(tx pgx.Tx) error {
-		// Enough to tell; no order, so the scan stops there.
-		sql := `SELECT ` + markerColumns + ` FROM hotspots h WHERE ` + where + ` LIMIT ` + strconv.Itoa(MapMarkers+1)
 		if !grouping {
-			sql = `SELECT ` + markerColumns + ` FROM hotspots h WHERE ` + where + ` ORDER BY ` + riskRank + `, h.name, h.id LIMIT ` + q.arg(MapLimit+1)
-		}
-		rows, _ := tx.Query(ctx, sql, q.args...)
-		markers, err := pgx.CollectRows(rows, pgx.RowToStructByName[Marker])
-		if err != nil {
-			return err
-		}
-		markers = seenBy(actor, markers)
-		if len(markers) <= MapMarkers || !grouping {
+			// Too small a box to group: the riskiest first, capped.
+			markers, err := markersIn(ctx, tx, actor, q, ` ORDER BY `+riskRank+`, h.name, h.id LIMIT `+strconv.Itoa(MapLimit+1))
 			m.Capped = len(markers) > MapLimit
 			m.Markers = markers[:min(len(markers), MapLimit)]
-			return nil
+			return err
 		}
 		var cells []cellRow
-		scale := cellScale(level)
+		var err error
 		if onlyBox(f) {
-			rows, _ = tx.Query(ctx, `
-				SELECT cx, cy, agency_id, handling_code, n, n_high, n_medium, lat_sum, lon_sum, min_id
-				FROM hotspot_cells
-				WHERE level = $1 AND agency_id = ANY ($2) AND cx BETWEEN $3 AND $4 AND cy BETWEEN $5 AND $6`,
-				level, []int32{0, actor.AgencyID}, firstCell(box.West+180, scale), lastCell(box.East+180, scale),
-				firstCell(box.South+90, scale), lastCell(box.North+90, scale))
-		} else {
-			// Filters the stored counts cannot answer: count the matches,
-			// as the same grid would.
-			k := q.arg(scale)
-			rows, _ = tx.Query(ctx, `
-				SELECT floor((h.lon + 180) * `+k+`)::integer AS cx, floor((h.lat + 90) * `+k+`)::integer AS cy,
-					h.owner_agency_id AS agency_id, h.handling_code, count(*)::integer AS n,
-					(count(*) FILTER (WHERE h.risk = 'high'))::integer AS n_high,
-					(count(*) FILTER (WHERE h.risk = 'medium'))::integer AS n_medium,
-					sum(round(h.lat * 1e6)::bigint)::bigint AS lat_sum, sum(round(h.lon * 1e6)::bigint)::bigint AS lon_sum,
-					min(h.id) AS min_id
-				FROM hotspots h WHERE `+where+`
-				GROUP BY 1, 2, 3, 4`, q.args...)
+			if cells, err = storedCells(ctx, tx, actor, level, box); err != nil {
+				return err
+			}
 		}
-		if cells, err = pgx.CollectRows(rows, pgx.RowToStructByName[cellRow]); err != nil {
-			return err
+		if cells == nil || count(actor, cells) <= 2*MapMarkers {
+			// Enough to tell; no order, so the scan stops there.
+			markers, err := markersIn(ctx, tx, actor, q, ` LIMIT `+strconv.Itoa(MapMarkers+1))
+			if err != nil || len(markers) <= MapMarkers {
+				m.Markers = markers
+				return err
+			}
+		}
+		if !onlyBox(f) {
+			if cells, err = countedCells(ctx, tx, q, level); err != nil {
+				return err
+			}
 		}
 		m.Groups = groupCells(actor, cells, level)
 		var singles []int64
@@ -165,12 +150,9 @@ func (s *Store) Map(ctx context.Context, actor access.Actor, f Filter, box Box) 
 			return nil
 		}
 		// A cell of one is drawn as its hotspot.
-		rows, _ = tx.Query(ctx, `SELECT `+markerColumns+` FROM hotspots h WHERE h.id = ANY ($1)`, singles)
-		one, err := pgx.CollectRows(rows, pgx.RowToStructByName[Marker])
-		if err != nil {
+		if m.Markers, err = markersIn(ctx, tx, actor, &query{where: []string{"h.id = ANY ($1)"}, args: []any{singles}}, ""); err != nil {
 			return err
 		}
-		m.Markers = seenBy(actor, one)
 		drawn := map[int64]bool{}
 		for _, h := range m.Markers {
 			drawn[h.ID] = true
@@ -182,19 +164,70 @@ func (s *Store) Map(ctx context.Context, actor access.Actor, f Filter, box Box) 
 	return m, err
 }
 
-// seenBy keeps the markers the rules let the actor see; row-level
-// security has already hidden the others.
-func seenBy(actor access.Actor, ms []Marker) []Marker {
+// markersIn reads the hotspots that match q, with tail (an order and a
+// limit), that the rules let the actor see; row-level security has
+// already hidden the others.
+func markersIn(ctx context.Context, tx pgx.Tx, actor access.Actor, q *query, tail string) ([]Marker, error) {
+	rows, _ := tx.Query(ctx, `SELECT `+markerColumns+` FROM hotspots h WHERE `+strings.Join(q.where, " AND ")+tail, q.args...)
+	ms, err := pgx.CollectRows(rows, pgx.RowToStructByName[Marker])
 	return slices.DeleteFunc(ms, func(h Marker) bool {
 		return !actor.CanSeeHotspot(access.HotspotFacts{OwnerAgencyID: h.OwnerAgencyID, HandlingCode: h.HandlingCode})
-	})
+	}), err
 }
 
-// groupCells sums the rows of each cell into a group, and names the
-// hotspot of a cell of one. Each row must count only hotspots the actor
-// may see: every owner's (agency 0) of a handling code the actor's agency
-// is admitted to, or the actor's own agency's; row-level security has
-// already left out the rest. Groups of neighbouring cells whose centres
+// storedCells reads the rows of hotspot_cells at level that the cells box
+// touches hold for the actor: every owner's, and their agency's own.
+func storedCells(ctx context.Context, tx pgx.Tx, actor access.Actor, level int, box Box) ([]cellRow, error) {
+	scale := cellScale(level)
+	rows, _ := tx.Query(ctx, `
+		SELECT cx, cy, agency_id, handling_code, n, n_high, n_medium, lat_sum, lon_sum, min_id
+		FROM hotspot_cells
+		WHERE level = $1 AND agency_id = ANY ($2) AND cx BETWEEN $3 AND $4 AND cy BETWEEN $5 AND $6`,
+		level, []int32{0, actor.AgencyID}, firstCell(box.West+180, scale), lastCell(box.East+180, scale),
+		firstCell(box.South+90, scale), lastCell(box.North+90, scale))
+	cells, err := pgx.CollectRows(rows, pgx.RowToStructByName[cellRow])
+	if cells == nil && err == nil {
+		cells = []cellRow{}
+	}
+	return cells, err
+}
+
+// countedCells counts the hotspots that match q as hotspot_cells would, for
+// filters the stored counts cannot answer.
+func countedCells(ctx context.Context, tx pgx.Tx, q *query, level int) ([]cellRow, error) {
+	k := q.arg(cellScale(level))
+	rows, _ := tx.Query(ctx, `
+		SELECT floor((h.lon + 180) * `+k+`)::integer AS cx, floor((h.lat + 90) * `+k+`)::integer AS cy,
+			h.owner_agency_id AS agency_id, h.handling_code, count(*)::integer AS n,
+			(count(*) FILTER (WHERE h.risk = 'high'))::integer AS n_high,
+			(count(*) FILTER (WHERE h.risk = 'medium'))::integer AS n_medium,
+			sum(round(h.lat * 1e6)::bigint)::bigint AS lat_sum, sum(round(h.lon * 1e6)::bigint)::bigint AS lon_sum,
+			min(h.id) AS min_id
+		FROM hotspots h WHERE `+strings.Join(q.where, " AND ")+`
+		GROUP BY 1, 2, 3, 4`, q.args...)
+	return pgx.CollectRows(rows, pgx.RowToStructByName[cellRow])
+}
+
+// count is how many hotspots the rows hold that the actor may see.
+func count(actor access.Actor, rows []cellRow) int {
+	n := 0
+	for _, r := range rows {
+		if seesRow(actor, r) {
+			n += r.N
+		}
+	}
+	return n
+}
+
+// seesRow: a row counts only hotspots the actor may see: every owner's
+// (agency 0) of a handling code the actor's agency is admitted to, or the
+// actor's own agency's. Row-level security has already left out the rest.
+func seesRow(actor access.Actor, r cellRow) bool {
+	return actor.CanSeeHotspot(access.HotspotFacts{OwnerAgencyID: r.AgencyID, HandlingCode: r.Code})
+}
+
+// groupCells sums the rows of each cell that the actor may see (seesRow)
+// into a group, and names the hotspot of a cell of one. Groups of neighbouring cells whose centres
 // lie within half a cell of each other would be drawn one over the other:
 // the larger takes the smaller in, and its area grows to cover both.
 func groupCells(actor access.Actor, rows []cellRow, level int) []Group {
@@ -206,7 +239,7 @@ func groupCells(actor access.Actor, rows []cellRow, level int) []Group {
 	byCell := map[[2]int32]*cell{}
 	var cells []*cell
 	for _, r := range rows {
-		if !actor.CanSeeHotspot(access.HotspotFacts{OwnerAgencyID: r.AgencyID, HandlingCode: r.Code}) {
+		if !seesRow(actor, r) {
 			continue
 		}
 		c, ok := byCell[[2]int32{r.CX, r.CY}]
