@@ -111,8 +111,8 @@ type geoJSON struct {
 	Grouped bool `json:"grouped"`
 }
 
-// geoFeature is a hotspot, with its id, or a group of hotspots, with the
-// box of its grid cell (RFC 7946 §5) to zoom to and a count.
+// geoFeature is a hotspot, with its id, or a group of hotspots, with a
+// count and, as the feature's bbox (RFC 7946 §5), the area to zoom to.
 type geoFeature struct {
 	Type       string         `json:"type"`
 	ID         int64          `json:"id,omitempty"`
