@@ -35,12 +35,26 @@ var (
 	Informations = []int16{1, 2, 3, 4}
 )
 
-// Limits on what one request returns: the list page, the map's features
-// in one box, and the "near" search's radius.
+// Limits on what one request returns and reads.
 const (
+	// PageSize is a page of the list.
+	PageSize = 50
+	// ListLimit caps the other lists: a hotspot's linked cases, a case's
+	// hotspots.
 	ListLimit = 500
-	MapLimit  = 1000
-	MaxKm     = 500
+	// MapMarkers: a map's box with more visible hotspots than this is drawn
+	// as groups, one for each cell of a grid over the box.
+	MapMarkers = 250
+	// MapCells: the grid has at most this many cells along the box's
+	// longer side, and more than half as many: a cell is drawn some 60 to
+	// 110 pixels wide on a laptop, 55 to 110 on a phone, room for a
+	// group's circle.
+	MapCells = 8
+	// MapLimit caps the markers of a box too small to group (under about
+	// 5 km across) that still holds more than MapMarkers.
+	MapLimit = 1000
+	// MaxKm is the "near" search's largest radius.
+	MaxKm = 500
 )
 
 // Hotspot is a hotspot as its reader sees it.
@@ -111,11 +125,6 @@ type Filter struct {
 	Km   float64
 	// Box keeps those inside a map's view.
 	Box *Box
-	// SkipCaseCounts leaves Hotspot.Cases 0, for the map: counting each
-	// hotspot's linked cases under the access rules costs two lookups a
-	// link, 130 ms for a map's 1,000 hotspots at a million cases. The
-	// hotspot's page counts them.
-	SkipCaseCounts bool
 }
 
 // Box is a map's view: west, south, east and north edges in degrees.

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -26,22 +25,15 @@ type Store struct {
 // NewStore returns a Store on the application's pool.
 func NewStore(db *pgxpool.Pool) *Store { return &Store{db: db, now: time.Now} }
 
-// columns reads a hotspot; $center, when the query has one, is the
-// geography a distance is measured from. The count of linked cases runs
-// under row-level security, so it counts only the cases the reader sees.
-func columns(distance string) string { return columnsCounting(distance, true) }
-
-// columnsCounting is columns, without the count of linked cases (0) when
-// count is false: under the access rules it costs two lookups a link.
-func columnsCounting(distance string, count bool) string {
-	cases := "0"
-	if count {
-		cases = "(SELECT count(*) FROM hotspot_cases hc WHERE hc.hotspot_id = h.id)::int"
-	}
+// columns reads a hotspot, with distance the SQL of its distance_km. The
+// count of linked cases runs under row-level security, so it counts only
+// the cases the reader sees; it costs two lookups a link, which is why the
+// map reads Marker instead.
+func columns(distance string) string {
 	return `h.id, h.owner_agency_id, a.name AS owner_name, a.short_name AS owner_short, h.name, h.kind, h.country,
 		h.province, h.district, h.lat, h.lon, h.risk, h.notes,
 		h.reliability, h.information, h.handling_code, h.verified_on, h.version, h.updated_at,
-		` + cases + ` AS cases, ` + distance + ` AS distance_km`
+		(SELECT count(*) FROM hotspot_cases hc WHERE hc.hotspot_id = h.id)::int AS cases, ` + distance + ` AS distance_km`
 }
 
 const from = ` FROM hotspots h JOIN agencies a ON a.id = h.owner_agency_id`
@@ -116,54 +108,6 @@ func provinceAt(ctx context.Context, tx pgx.Tx, p geo.Point) (inRegion bool, pro
 	}
 	province, _ = geo.Lookup(code)
 	return true, province, nil
-}
-
-// List returns the hotspots the actor may see that match f: nearest first
-// for a "near" search, else the riskiest first and then by name; at most
-// limit of them.
-func (s *Store) List(ctx context.Context, actor access.Actor, f Filter, limit int) ([]Hotspot, error) {
-	if !actor.ReadsHotspots() {
-		return nil, ErrNotFound
-	}
-	where := []string{"true"}
-	args := []any{}
-	arg := func(v any) string {
-		args = append(args, v)
-		return "$" + strconv.Itoa(len(args))
-	}
-	if name := strings.TrimSpace(f.Name); name != "" {
-		where = append(where, "h.name ILIKE "+arg("%"+strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(name)+"%"))
-	}
-	for _, c := range [...]struct{ col, v string }{{"kind", f.Kind}, {"risk", f.Risk}, {"country", f.Country}, {"province", f.Province}} {
-		if c.v != "" {
-			where = append(where, "h."+c.col+" = "+arg(c.v))
-		}
-	}
-	distance, order := "0::float8", "CASE h.risk WHEN 'high' THEN 0 WHEN 'medium' THEN 1 ELSE 2 END, h.name, h.id"
-	if f.Near != nil {
-		arg(f.Near.Lon)
-		arg(f.Near.Lat)
-		n := len(args) - 1
-		// The ids within the radius come through the GiST index (migration
-		// 0011 says why not a plain ST_DWithin); the distance is then
-		// measured for those alone.
-		where = append(where, fmt.Sprintf("h.id = ANY (ARRAY(SELECT hotspot_ids_within($%d, $%d, %s)))", n, n+1, arg(f.Km*1000)))
-		distance = "ST_Distance(h.location, " + point(n) + ") / 1000"
-		order = "distance_km, h.id"
-	}
-	if b := f.Box; b != nil {
-		where = append(where, fmt.Sprintf("h.lon BETWEEN %s AND %s AND h.lat BETWEEN %s AND %s",
-			arg(b.West), arg(b.East), arg(b.South), arg(b.North)))
-	}
-	sql := `SELECT ` + columnsCounting(distance, !f.SkipCaseCounts) + from + ` WHERE ` + strings.Join(where, " AND ") +
-		` ORDER BY ` + order + ` LIMIT ` + arg(limit)
-	var out []Hotspot
-	err := postgres.AsActor(ctx, s.db, actor, func(tx pgx.Tx) (err error) {
-		rows, _ := tx.Query(ctx, sql, args...)
-		out, err = pgx.CollectRows(rows, pgx.RowToStructByName[Hotspot])
-		return err
-	})
-	return out, err
 }
 
 // ForCase lists the hotspots linked to a case, those the actor may see.

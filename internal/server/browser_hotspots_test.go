@@ -1,10 +1,13 @@
 package server_test
 
 import (
+	"context"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/page"
@@ -110,4 +113,67 @@ func TestBrowserMap(t *testing.T) {
 	}
 	assertFitsWidth(t, ctx, "list without JavaScript")
 	saveScreenshot(t, ctx, "map-nojs")
+}
+
+// waitJS waits until a JavaScript expression is true in the page.
+func waitJS(t *testing.T, ctx context.Context, what, js string) {
+	t.Helper()
+	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](js, chromedp.WithPollingTimeout(10*time.Second))); err != nil {
+		t.Fatalf("%s: %v", what, err)
+	}
+}
+
+// boxWidth is the width in degrees of the box the map last loaded.
+const boxWidth = `(b => b[2] - b[0])(document.getElementById('map').dataset.box.split(',').map(Number))`
+
+// TestBrowserMapGroups: with 400 hotspots near Poipet, the map of the
+// region draws groups, circles with their number that together hold all
+// 400; selecting the busiest zooms the map to its area, which loads again
+// and splits it up, until the hotspots stand alone; the groups fit a phone.
+func TestBrowserMapGroups(t *testing.T) {
+	ctx := newBrowser(t)
+	a := newApp(t)
+	manyHotspots(t, a, 400, 102.2, 13.2, 103.2, 14.1)
+	mustDo(t, ctx, "desktop viewport", chromedp.EmulateViewport(desktopWidth, desktopHeight))
+	mustDo(t, ctx, "open /login", chromedp.Navigate(a.srv.URL+"/login"))
+	signIn(t, ctx, "investigator@th-ppr2.example")
+	mustDo(t, ctx, "open the map", chromedp.Navigate(a.srv.URL+"/hotspots"),
+		chromedp.WaitVisible(chromedp.CSS(`#map .hs-group`)), chromedp.WaitVisible(chromedp.CSS(`#map .leaflet-overlay-pane path`)))
+	sum := `[...document.querySelectorAll('#map .hs-group')].reduce((n, g) => n + Number(g.textContent), 0) + document.querySelectorAll('#map .hs-marker').length`
+	if n := evalJS[int](t, ctx, sum); n != 400 {
+		t.Errorf("the region's groups hold %d hotspots, want 400", n)
+	}
+	if title := evalJS[string](t, ctx, `document.querySelector('#map .hs-group').title`); !strings.Contains(title, "hotspots, the highest High risk. Select to zoom in.") {
+		t.Errorf("a group's title: %q", title)
+	}
+	if note := evalJS[string](t, ctx, `document.getElementById('mapnote').innerText`); !strings.Contains(note, "select one to zoom in") {
+		t.Errorf("the map's note: %q", note)
+	}
+	saveScreenshot(t, ctx, "map-groups-desktop")
+
+	// Select the busiest group until the hotspots stand alone.
+	busiest := `[...document.querySelectorAll('#map .hs-group')].sort((a, b) => b.textContent - a.textContent)[0]`
+	for i := 0; evalJS[int](t, ctx, `document.querySelectorAll('#map .hs-group').length`) > 0; i++ {
+		if i == 5 {
+			t.Fatalf("five zooms in, the map still draws %d groups", evalJS[int](t, ctx, `document.querySelectorAll('#map .hs-group').length`))
+		}
+		before := evalJS[float64](t, ctx, boxWidth)
+		count := evalJS[int](t, ctx, `Number(`+busiest+`.textContent)`)
+		evalJS[bool](t, ctx, `(g => (g.id = "busiest", true))(`+busiest+`)`)
+		mustDo(t, ctx, "select the busiest group", chromedp.Click(chromedp.CSS("#busiest")))
+		waitJS(t, ctx, "the map zooms in and loads", boxWidth+` < `+strconv.FormatFloat(before/2, 'f', -1, 64))
+		if n := evalJS[int](t, ctx, sum); n < count/2 || n == 0 {
+			t.Errorf("a group of %d, zoomed to, shows %d", count, n)
+		}
+		if i == 0 {
+			saveScreenshot(t, ctx, "map-groups-zoomed")
+		}
+	}
+	mustDo(t, ctx, "markers", chromedp.WaitVisible(chromedp.CSS(`#map .hs-marker`)))
+	saveScreenshot(t, ctx, "map-groups-markers")
+
+	mustDo(t, ctx, "phone viewport", chromedp.EmulateViewport(phoneWidth, phoneHeight))
+	mustDo(t, ctx, "the map on a phone", chromedp.Navigate(a.srv.URL+"/hotspots"), chromedp.WaitVisible(chromedp.CSS(`#map .hs-group`)))
+	assertFitsWidth(t, ctx, "map with groups")
+	saveScreenshot(t, ctx, "map-groups-phone")
 }

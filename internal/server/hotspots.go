@@ -3,6 +3,7 @@ package server
 import (
 	"encoding/json"
 	"errors"
+	"maps"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -64,13 +65,15 @@ func (s *Server) hotspotList(w http.ResponseWriter, r *http.Request) {
 	actor := actorFrom(ctx)
 	q := r.URL.Query()
 	f, verrs := hotspotFilter(q)
+	after, cerrs := hotspots.ParseCursor(f, q.Get("after"))
+	maps.Copy(verrs, cerrs)
 	status := http.StatusOK
-	var list []hotspots.Hotspot
+	var res hotspots.Result
 	if len(verrs) > 0 {
 		status = http.StatusUnprocessableEntity
 	} else {
 		var err error
-		if list, err = s.hotspots.List(ctx, actor, f, hotspots.ListLimit); err != nil {
+		if res, err = s.hotspots.ListPage(ctx, actor, f, after); err != nil {
 			s.storeFailed(w, r, err)
 			return
 		}
@@ -82,8 +85,19 @@ func (s *Server) hotspotList(w http.ResponseWriter, r *http.Request) {
 			mq.Set(k, v)
 		}
 	}
-	v := web.HotspotsView{Filter: web.Form{Values: q, Errors: verrs}, Hotspots: list, Writes: actor.WritesHotspots(),
+	v := web.HotspotsView{Filter: web.Form{Values: q, Errors: verrs}, Hotspots: res.Hotspots, Writes: actor.WritesHotspots(),
 		Near: f.Near != nil, MapQuery: mq.Encode(), TileURL: s.cfg.Tiles.URL, TileAttribution: s.cfg.Tiles.Attribution}
+	// Later pages keep the filters; the first page is the link without a
+	// cursor.
+	page := cloneValues(q)
+	page.Del("after")
+	if q.Get("after") != "" {
+		v.FirstURL = "/hotspots?" + page.Encode()
+	}
+	if res.Next != "" {
+		page.Set("after", res.Next)
+		v.NextURL = "/hotspots?" + page.Encode()
+	}
 	s.render(w, r, status, web.HotspotsPage(s.page(r, "hotspots.title"), v))
 }
 
@@ -93,11 +107,16 @@ type geoJSON struct {
 	Features []geoFeature `json:"features"`
 	// Capped: the box held more hotspots than one answer carries.
 	Capped bool `json:"capped"`
+	// Grouped: some features are groups of hotspots.
+	Grouped bool `json:"grouped"`
 }
 
+// geoFeature is a hotspot, with its id, or a group of hotspots, with a
+// count and, as the feature's bbox (RFC 7946 §5), the area to zoom to.
 type geoFeature struct {
 	Type       string         `json:"type"`
-	ID         int64          `json:"id"`
+	ID         int64          `json:"id,omitempty"`
+	BBox       []float64      `json:"bbox,omitempty"`
 	Geometry   geoPoint       `json:"geometry"`
 	Properties map[string]any `json:"properties"`
 }
@@ -128,19 +147,21 @@ func parseBox(s string) (hotspots.Box, bool) {
 	return b, ok
 }
 
-// hotspotGeoJSON serves the hotspots the user may see in the map's box,
-// with the same filters as the list. Labels come translated, so the map's
-// script has no words of its own.
+// hotspotGeoJSON serves what the map draws of the hotspots the user may
+// see in its box (the whole world without one), with the same filters as
+// the list: the hotspots, or groups of them in a box that holds many.
+// Labels come translated, so the map's script has no words of its own.
 func (s *Server) hotspotGeoJSON(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	q := r.URL.Query()
 	f, verrs := hotspotFilter(q)
+	box := hotspots.Box{West: -180, South: -90, East: 180, North: 90}
 	if raw := q.Get("bbox"); raw != "" {
 		b, ok := parseBox(raw)
 		if !ok {
 			verrs.Add("bbox", "error.bbox", nil)
 		}
-		f.Box = &b
+		box = b
 	}
 	w.Header().Set("Cache-Control", "no-store")
 	if len(verrs) > 0 {
@@ -153,17 +174,22 @@ func (s *Server) hotspotGeoJSON(w http.ResponseWriter, r *http.Request) {
 		json.NewEncoder(w).Encode(map[string]any{"errors": msgs})
 		return
 	}
-	f.SkipCaseCounts = true
-	list, err := s.hotspots.List(ctx, actorFrom(ctx), f, hotspots.MapLimit+1)
+	m, err := s.hotspots.Map(ctx, actorFrom(ctx), f, box)
 	if err != nil {
 		s.storeFailed(w, r, err)
 		return
 	}
-	out := geoJSON{Type: "FeatureCollection", Features: []geoFeature{}, Capped: len(list) > hotspots.MapLimit}
-	for i, h := range list {
-		if i == hotspots.MapLimit {
-			break
-		}
+	out := geoJSON{Type: "FeatureCollection", Features: make([]geoFeature, 0, len(m.Groups)+len(m.Markers)),
+		Capped: m.Capped, Grouped: len(m.Groups) > 0}
+	for _, g := range m.Groups {
+		out.Features = append(out.Features, geoFeature{Type: "Feature",
+			BBox:     []float64{g.Area.West, g.Area.South, g.Area.East, g.Area.North},
+			Geometry: geoPoint{Type: "Point", Coordinates: [2]float64{g.Lon, g.Lat}},
+			Properties: map[string]any{"count": g.Count, "risk": g.Risk,
+				"label": i18n.Tf(ctx, "hotspots.group", map[string]any{"Count": g.Count, "Risk": i18n.T(ctx, "risk."+g.Risk)})},
+		})
+	}
+	for _, h := range m.Markers {
 		out.Features = append(out.Features, geoFeature{Type: "Feature", ID: h.ID,
 			Geometry: geoPoint{Type: "Point", Coordinates: [2]float64{h.Lon, h.Lat}},
 			Properties: map[string]any{

@@ -3,13 +3,18 @@ package server_test
 import (
 	"bytes"
 	"compress/gzip"
+	"context"
 	"encoding/json"
+	"fmt"
+	"html"
 	"io"
 	"net/http"
 	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -235,5 +240,170 @@ func TestMapPageWeight(t *testing.T) {
 	os.WriteFile(filepath.Join(repoRoot(t), "artifacts", "page-weight-map.txt"), report.Bytes(), 0o644)
 	if total >= 100_000 {
 		t.Errorf("the map's first visit transfers %d bytes compressed, over the 100 KB budget", total)
+	}
+}
+
+// manyHotspots adds n partners hotspots of PPR2's, as the owner, on a
+// regular grid over box, named "Spot 0001" onwards, of each risk in turn
+// and every other one a port.
+func manyHotspots(t *testing.T, a *app, n int, west, south, east, north float64) {
+	t.Helper()
+	if _, err := a.db.Owner.Exec(context.Background(), `
+		INSERT INTO hotspots (owner_agency_id, name, kind, country, location, risk, reliability, information,
+			handling_code, verified_on, created_by)
+		SELECT u.agency_id, 'Spot ' || to_char(g, 'FM0000'), (ARRAY['port', 'brick_kiln'])[1 + g % 2], 'TH',
+			ST_SetSRID(ST_MakePoint($2::float8 + (g % k.s) * ($4::float8 - $2) / k.s, $3::float8 + (g / k.s) * ($5::float8 - $3) / k.s), 4326)::geography,
+			(ARRAY['low', 'medium', 'high'])[1 + g % 3], 'B', 2, 'partners', current_date, u.id
+		FROM generate_series(0, $1 - 1) g, (SELECT ceil(sqrt($1::float8))::int AS s) k, users u
+		WHERE u.email = 'investigator@th-ppr2.example'`, n, west, south, east, north); err != nil {
+		t.Fatal(err)
+	}
+}
+
+var listedHotspot = regexp.MustCompile(`<a href="/hotspots/(\d+)"><strong>([^<]+)</strong>`)
+
+// TestHotspotListPagesByKeyset: the list shows fifty at a time, riskiest
+// first, with a link to the next page that keeps the filters, until every
+// hotspot was shown once; a "near" search pages nearest first; a broken
+// link says so.
+func TestHotspotListPagesByKeyset(t *testing.T) {
+	a := newApp(t)
+	inv := a.signedIn("investigator@th-ppr2.example")
+	manyHotspots(t, a, 130, 102, 13, 103, 14)
+
+	for _, tc := range []struct {
+		name, query string
+		want        int
+	}{
+		{"ports", "kind=port", 65},
+		{"near Poipet", "near_lat=13.5&near_lon=102.5&km=60&kind=port", 0},
+	} {
+		path := "/hotspots?" + tc.query
+		seen := map[string]bool{}
+		pages := 0
+		var risks []string
+		var km []float64
+		for path != "" {
+			res := inv.get(path)
+			wantStatus(t, tc.name+" "+path, res, http.StatusOK)
+			rows := listedHotspot.FindAllStringSubmatch(res.body, -1)
+			if len(rows) > 50 {
+				t.Fatalf("%s: a page of %d", tc.name, len(rows))
+			}
+			for _, m := range rows {
+				if seen[m[1]] {
+					t.Errorf("%s: %s listed twice", tc.name, m[2])
+				}
+				seen[m[1]] = true
+			}
+			for _, m := range regexp.MustCompile(`class="badge risk-(\w+)"`).FindAllStringSubmatch(res.body, -1) {
+				risks = append(risks, m[1])
+			}
+			for _, m := range regexp.MustCompile(`([\d.]+) km away`).FindAllStringSubmatch(res.body, -1) {
+				d, _ := strconv.ParseFloat(m[1], 64)
+				km = append(km, d)
+			}
+			pages++
+			path = ""
+			if m := regexp.MustCompile(`href="(/hotspots\?[^"]*after=[^"]*)" rel="next"`).FindStringSubmatch(res.body); m != nil {
+				path = html.UnescapeString(m[1])
+				if !strings.Contains(path, "kind=port") {
+					t.Errorf("%s: the next page forgets the filter: %s", tc.name, path)
+				}
+				if len(rows) != 50 {
+					t.Errorf("%s: a page of %d before the last", tc.name, len(rows))
+				}
+			}
+			if pages > 1 && !strings.Contains(res.body, ">First page</a>") {
+				t.Errorf("%s: page %d has no link to the first", tc.name, pages)
+			}
+		}
+		if tc.want != 0 && len(seen) != tc.want {
+			t.Errorf("%s: %d hotspots over %d pages, want %d", tc.name, len(seen), pages, tc.want)
+		}
+		if pages < 2 {
+			t.Errorf("%s: %d hotspots on %d page", tc.name, len(seen), pages)
+		}
+		if tc.name == "ports" && !slices.IsSortedFunc(risks, func(a, b string) int {
+			return strings.Index("highmediumlow", a) - strings.Index("highmediumlow", b)
+		}) {
+			t.Errorf("%s: not riskiest first: %v", tc.name, risks)
+		}
+		if tc.name == "near Poipet" && (len(km) != len(seen) || !slices.IsSorted(km)) {
+			t.Errorf("%s: %d distances for %d hotspots, not nearest first: %v", tc.name, len(km), len(seen), km)
+		}
+	}
+	// Near: every page nearer than the next.
+	first := inv.get("/hotspots?near_lat=13.5&near_lon=102.5&km=60")
+	if !strings.Contains(first.body, `rel="next"`) {
+		t.Error("a near search of 130 hotspots has one page")
+	}
+
+	bad := inv.get("/hotspots?after=bm90IGEgY3Vyc29y")
+	wantStatus(t, "a broken page link", bad, http.StatusUnprocessableEntity)
+	bad.mustContain(t, "This page link is broken.")
+	// A cursor of a near search does not page the plain list.
+	m := regexp.MustCompile(`after=([^"&]+)`).FindStringSubmatch(first.body)
+	wantStatus(t, "a near cursor on the plain list", inv.get("/hotspots?after="+m[1]), http.StatusUnprocessableEntity)
+}
+
+// TestMapGroupsOverHTTP: a box with many hotspots comes as groups, each a
+// point with a count, its highest risk, a translated label and its cell as
+// the feature's bbox; the cell's box, asked for, shows them apart.
+func TestMapGroupsOverHTTP(t *testing.T) {
+	a := newApp(t)
+	inv := a.signedIn("investigator@th-ppr2.example")
+	manyHotspots(t, a, 400, 102.2, 13.2, 103.2, 14.1)
+	var fc struct {
+		Grouped  bool `json:"grouped"`
+		Features []struct {
+			ID         int64     `json:"id"`
+			BBox       []float64 `json:"bbox"`
+			Properties struct {
+				Count int    `json:"count"`
+				Risk  string `json:"risk"`
+				Label string `json:"label"`
+				Name  string `json:"name"`
+			} `json:"properties"`
+		} `json:"features"`
+	}
+	res := inv.get("/hotspots/map.geojson?bbox=102,13,103.5,14.2")
+	wantStatus(t, "geojson", res, http.StatusOK)
+	if err := json.Unmarshal([]byte(res.body), &fc); err != nil {
+		t.Fatal(err)
+	}
+	total := 0
+	var busiest []float64
+	most := 0
+	for _, f := range fc.Features {
+		if f.BBox == nil {
+			total++
+			continue
+		}
+		p := f.Properties
+		total += p.Count
+		if len(f.BBox) != 4 || p.Count < 2 || p.Risk == "" || !strings.Contains(p.Label, itoa(int64(p.Count))+" hotspots") || f.ID != 0 {
+			t.Errorf("a group: %+v", f)
+		}
+		if p.Count > most {
+			most, busiest = p.Count, f.BBox
+		}
+	}
+	if !fc.Grouped || total != 400 || len(fc.Features) > 13*13 {
+		t.Errorf("400 hotspots came as %d features holding %d (grouped %v)", len(fc.Features), total, fc.Grouped)
+	}
+	if len(res.body) > 20_000 {
+		t.Errorf("the grouped answer is %d bytes", len(res.body))
+	}
+	box := fmt.Sprintf("%g,%g,%g,%g", busiest[0], busiest[1], busiest[2], busiest[3])
+	in := geoJSONOf(t, inv, "bbox="+box)
+	if len(in.Features) < most || in.Features[0].Properties.Name == "" {
+		t.Errorf("the busiest group's area %s holds %d features, want its %d hotspots", box, len(in.Features), most)
+	}
+	// In Thai, the label is Thai.
+	th := a.signedIn("investigator@th-ppr2.example")
+	th.post("/language", url.Values{"lang": {"th"}})
+	if res := th.get("/hotspots/map.geojson?bbox=102,13,103.5,14.2"); !strings.Contains(res.body, "จุดเสี่ยง") {
+		t.Errorf("Thai labels: %.300s", res.body)
 	}
 }

@@ -1,7 +1,10 @@
 // Draws the hotspots list's map: the bundled borders, a tile server's map
 // when one is configured, and the hotspots the user may see in the view,
-// by kind (the letter) and risk (the colour). Without JavaScript the list
-// beside it is the whole page; every label here comes from the server.
+// by kind (the letter) and risk (the colour). A view with many hotspots
+// comes as groups: a circle with their number, in the colour of the
+// highest risk, which zooms to its area when selected. Without JavaScript
+// the list beside it is the whole page; every label here comes from the
+// server.
 (function () {
   var el = document.getElementById("map");
   if (!el || !window.L || !window.fetch) return;
@@ -31,13 +34,7 @@
   });
 
   var layer = L.layerGroup().addTo(map);
-  var note = L.control({ position: "bottomleft" });
-  note.onAdd = function () {
-    var d = L.DomUtil.create("div", "map-note");
-    d.hidden = true;
-    return d;
-  };
-  note.addTo(map);
+  var note = document.getElementById("mapnote");
 
   // popup builds the marker's popup from text, never from HTML.
   function popup(p) {
@@ -68,6 +65,23 @@
       .bindPopup(popup(p));
   }
 
+  // group draws a group of hotspots; selecting it zooms in on it, where
+  // the next view splits it up: to its area, or four times closer when
+  // that is less (a group's hotspots lie near its centre more often than
+  // in its area's corners).
+  function group(f) {
+    var p = f.properties, b = f.bbox, c = f.geometry.coordinates;
+    var size = p.count < 10 ? 30 : p.count < 100 ? 36 : p.count < 1000 ? 42 : 48;
+    var n = document.createElement("span");
+    n.textContent = String(p.count);
+    var icon = L.divIcon({ className: "hs-group risk-" + p.risk, html: n, iconSize: [size, size] });
+    return L.marker([c[1], c[0]], { icon: icon, title: p.label, alt: p.label, keyboard: true })
+      .on("click", function () {
+        var zoom = map.getBoundsZoom([[b[1], b[0]], [b[3], b[2]]]);
+        map.setView([c[1], c[0]], Math.min(Math.max(zoom, map.getZoom() + 2), map.getMaxZoom()));
+      });
+  }
+
   var clamp = function (v, lo, hi) { return Math.min(hi, Math.max(lo, v)); };
   var pending;
   function load() {
@@ -82,10 +96,15 @@
       .then(function (r) { return r.ok ? r.json() : Promise.reject(r.status); })
       .then(function (fc) {
         layer.clearLayers();
-        fc.features.forEach(function (f) { layer.addLayer(marker(f)); });
-        var n = note.getContainer();
-        n.textContent = el.dataset.capped;
-        n.hidden = !fc.capped;
+        var groups = 0;
+        fc.features.forEach(function (f) {
+          if (f.bbox) groups++;
+          layer.addLayer(f.bbox ? group(f) : marker(f));
+        });
+        note.textContent = fc.capped ? el.dataset.capped : fc.grouped ? el.dataset.grouped : "";
+        note.hidden = !fc.capped && !fc.grouped;
+        el.dataset.groups = String(groups);
+        el.dataset.box = box;
         el.dataset.loaded = String(fc.features.length);
       })
       .catch(function () {});
