@@ -495,7 +495,7 @@ BEGIN
     END IF;
     RETURN QUERY
         WITH counted AS (
-            SELECT t.to_agency_id, sum(t.n)::integer AS received, sum(t.answered)::integer AS answered,
+            SELECT t.to_agency_id, coalesce(sum(t.n), 0)::integer AS received, coalesce(sum(t.answered), 0)::integer AS answered,
                    coalesce(sum(t.n) FILTER (WHERE t.state = 'pending'), 0)::integer AS pending
             FROM desk_counts t
             WHERE (s.whole_border AND t.part = 0) OR (t.part = s.party AND NOT (s.whole_border AND t.cross_border))
