@@ -1459,7 +1459,7 @@ func deskWeeklyChart(ctx context.Context, weeks []desk.Week) ChartInput {
 // desk.MaxOverdueCount "1,000+", as the desk stops counting there.
 func deskOverdueCount(ctx context.Context, d desk.Desk) string {
 	if d.OverdueMore {
-		return i18n.Tf(ctx, "desk.overdue_count_more", map[string]any{"Count": deskThousands(d.OverdueTotal)})
+		return i18n.Tf(ctx, "desk.overdue_count_more", map[string]any{"Number": deskThousands(d.OverdueTotal)})
 	}
 	return strconv.Itoa(d.OverdueTotal)
 }
