@@ -2,6 +2,16 @@
 
 DROP FUNCTION coordination_desk_overdue(timestamptz, integer, integer), coordination_desk_weeks(timestamptz, integer, text[]);
 
+CREATE OR REPLACE FUNCTION coordination_desk_scope(OUT whole_border boolean, OUT party integer)
+LANGUAGE sql STABLE SET search_path = pg_catalog, public AS $$
+    SELECT app_agency() IS NOT NULL AND app_agency_kind() = 'coordination' AND app_has_role('coordinator', 'analyst')
+               -- The kind is also the agency's kind on record, so the
+               -- setting alone cannot open the whole border.
+               AND EXISTS (SELECT FROM agencies a WHERE a.id = app_agency() AND a.kind = 'coordination'),
+           CASE WHEN app_has_role('coordinator') THEN app_agency() END
+$$;
+
+
 -- Referrals by direction (country to country) and state now, with how
 -- long the open ones have waited: pending since sent, accepted since
 -- accepted. Counting needs no sort; only the open referrals are sorted,
@@ -161,6 +171,6 @@ DROP TRIGGER desk_tally_insert ON referrals;
 DROP FUNCTION desk_agencies_moved(), desk_referrals_truncated(), desk_tallies_refill(), desk_referrals_tally(),
     desk_tally(desk_change[]), desk_parts(boolean, integer, integer);
 DROP TYPE desk_change;
-DROP TABLE desk_counts, desk_weeks, desk_open_weeks, desk_answer_times;
-DROP FUNCTION desk_region_week(timestamptz), desk_open_since(text, timestamptz, timestamptz), desk_open_week(timestamptz),
-    desk_open_week_start(date), desk_answer_floor(integer), desk_answer_bucket(interval), desk_answer_bounds();
+DROP TABLE desk_counts, desk_weeks, desk_open_months, desk_answer_times;
+DROP FUNCTION desk_region_week(timestamptz), desk_open_since(text, timestamptz, timestamptz), desk_open_month(timestamptz),
+    desk_open_month_start(date), desk_answer_floor(integer), desk_answer_span(interval), desk_answer_bucket(interval), desk_answer_bounds();

@@ -18,6 +18,11 @@
 -- The tallies are the owner's alone: no grant, and row-level security on
 -- without a policy. Only the SECURITY DEFINER functions below read them,
 -- after deciding the scope as before.
+--
+-- The four functions plan their query once a session (plan_cache_mode =
+-- force_generic_plan): the plans do not depend on who asks, and planning
+-- them again on each call, as PostgreSQL otherwise chose to, cost as
+-- much as running them.
 
 -- The week of the region (UTC+7 all year, internal/geo.Zone) a moment
 -- falls in, by its Monday; the weekly chart counts referrals by it.
@@ -32,30 +37,48 @@ CREATE FUNCTION desk_open_since(state_ text, sent_at_ timestamptz, responded_at_
 LANGUAGE sql IMMUTABLE PARALLEL SAFE
 RETURN CASE WHEN state_ = 'pending' THEN sent_at_ ELSE responded_at_ END;
 
--- The histogram of open referrals counts them by the UTC week (Monday)
--- they opened in; desk_open_week_start is where such a week begins.
-CREATE FUNCTION desk_open_week(since_ timestamptz) RETURNS date
+-- The histogram of open referrals counts them by the UTC month they
+-- opened in; desk_open_month_start is where such a month begins.
+CREATE FUNCTION desk_open_month(since_ timestamptz) RETURNS date
 LANGUAGE sql IMMUTABLE PARALLEL SAFE
-RETURN date_trunc('week', since_ AT TIME ZONE 'UTC')::date;
+RETURN date_trunc('month', since_ AT TIME ZONE 'UTC')::date;
 
-CREATE FUNCTION desk_open_week_start(week_ date) RETURNS timestamptz
+CREATE FUNCTION desk_open_month_start(month_ date) RETURNS timestamptz
 LANGUAGE sql IMMUTABLE PARALLEL SAFE
-RETURN week_::timestamp AT TIME ZONE 'UTC';
+RETURN month_::timestamp AT TIME ZONE 'UTC';
 
--- The histogram of first answers counts them by how long they took, in
--- buckets about half an octave wide: bucket b holds the times from
--- desk_answer_bounds()[b] up to the next bound, bucket 0 those under a
--- minute.
+-- The histogram of first answers counts them by how long they took:
+-- bucket b holds the times from desk_answer_bounds()[b] up to the next
+-- bound, bucket 0 those under a minute. The buckets are about half an
+-- octave wide, narrower where most answers fall (half a day to four
+-- days), so that none holds too many to walk.
 CREATE FUNCTION desk_answer_bounds() RETURNS interval[]
 LANGUAGE sql IMMUTABLE PARALLEL SAFE
 RETURN '{1 minute, 2 minutes, 3 minutes, 5 minutes, 7 minutes, 10 minutes, 15 minutes, 20 minutes, 30 minutes,
-         45 minutes, 1 hour, 90 minutes, 2 hours, 150 minutes, 3 hours, 4 hours, 5 hours, 6 hours, 8 hours, 10 hours,
-         12 hours, 16 hours, 1 day, 36 hours, 2 days, 3 days, 4 days, 6 days, 8 days, 12 days, 16 days, 24 days,
-         32 days, 48 days, 64 days, 96 days, 128 days, 192 days, 256 days, 384 days, 512 days, 768 days, 1024 days}'::interval[];
+         45 minutes, 1 hour, 90 minutes, 2 hours, 150 minutes, 3 hours, 4 hours, 5 hours, 6 hours, 7 hours, 8 hours,
+         9 hours, 10 hours, 11 hours, 12 hours, 13 hours, 14 hours, 15 hours, 16 hours, 18 hours, 20 hours, 22 hours,
+         1 day, 26 hours, 28 hours, 30 hours, 33 hours, 36 hours, 40 hours, 44 hours, 2 days, 54 hours, 60 hours,
+         66 hours, 3 days, 78 hours, 84 hours, 90 hours, 4 days, 5 days, 6 days, 7 days, 8 days, 10 days, 12 days,
+         16 days, 24 days, 32 days, 48 days, 64 days, 96 days, 128 days, 192 days, 256 days, 384 days, 512 days,
+         768 days, 1024 days}'::interval[];
 
 CREATE FUNCTION desk_answer_bucket(took_ interval) RETURNS integer
 LANGUAGE sql IMMUTABLE PARALLEL SAFE
 RETURN width_bucket(took_, desk_answer_bounds());
+
+-- Each receiving agency's answers are counted in wider buckets, each
+-- beginning at one of these bounds, and named by its bound's place in
+-- desk_answer_bounds(): the desk reads every agency's histogram on each
+-- view, and the walk in a wider bucket costs less than the rows of a
+-- finer one.
+CREATE FUNCTION desk_answer_span(took_ interval) RETURNS integer
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+RETURN coalesce(width_bucket((
+    '{1 minute, 30 minutes, 1 hour, 2 hours, 4 hours, 8 hours, 12 hours, 16 hours, 1 day, 36 hours, 2 days, 3 days,
+      4 days, 6 days, 8 days, 16 days, 32 days, 64 days, 128 days, 256 days, 512 days, 1024 days}'::interval[])
+    [nullif(width_bucket(took_, '{1 minute, 30 minutes, 1 hour, 2 hours, 4 hours, 8 hours, 12 hours, 16 hours, 1 day,
+      36 hours, 2 days, 3 days, 4 days, 6 days, 8 days, 16 days, 32 days, 64 days, 128 days, 256 days, 512 days,
+      1024 days}'::interval[]), 0)], desk_answer_bounds()), 0);
 
 -- Where bucket b begins; bucket 0 has no lower end.
 CREATE FUNCTION desk_answer_floor(bucket_ integer) RETURNS interval
@@ -86,20 +109,22 @@ CREATE TABLE desk_weeks (
 );
 
 -- Open referrals (pending, accepted) by part, countries, state and the
--- UTC week they opened in: where the median wait lies.
-CREATE TABLE desk_open_weeks (
+-- UTC month they opened in: where the median wait lies.
+CREATE TABLE desk_open_months (
     part          integer NOT NULL,
     from_country  text NOT NULL,
     to_country    text NOT NULL,
     state         text NOT NULL,
     cross_border  boolean NOT NULL,
-    week          date NOT NULL,
+    month         date NOT NULL,
     n             integer NOT NULL,
-    PRIMARY KEY (part, from_country, to_country, state, cross_border, week)
+    PRIMARY KEY (part, from_country, to_country, state, cross_border, month)
 );
 
 -- Answered referrals by part, receiving agency and the bucket of the
--- time to the first answer: where the median answer time lies.
+-- time to the first answer: where the median answer time lies. Rows of
+-- agency 0 count every receiving agency's, by desk_answer_bucket; the
+-- others count one agency's, by desk_answer_span.
 CREATE TABLE desk_answer_times (
     part          integer NOT NULL,
     to_agency_id  integer NOT NULL,
@@ -111,7 +136,7 @@ CREATE TABLE desk_answer_times (
 
 ALTER TABLE desk_counts ENABLE ROW LEVEL SECURITY;
 ALTER TABLE desk_weeks ENABLE ROW LEVEL SECURITY;
-ALTER TABLE desk_open_weeks ENABLE ROW LEVEL SECURITY;
+ALTER TABLE desk_open_months ENABLE ROW LEVEL SECURITY;
 ALTER TABLE desk_answer_times ENABLE ROW LEVEL SECURITY;
 
 -- A referral as the tallies see it, counted d times (+1 or -1), with the
@@ -157,19 +182,23 @@ LANGUAGE sql SET search_path = pg_catalog, public AS $$
     ORDER BY 1, 2, 3, 4
     ON CONFLICT (part, week, cross_border, state) DO UPDATE SET n = t.n + excluded.n;
 
-    INSERT INTO desk_open_weeks AS t (part, from_country, to_country, state, cross_border, week, n)
+    INSERT INTO desk_open_months AS t (part, from_country, to_country, state, cross_border, month, n)
     SELECT p.part, c.from_country, c.to_country, c.state, c.cross_border,
-           desk_open_week(desk_open_since(c.state, c.sent_at, c.responded_at)), sum(c.d)
+           desk_open_month(desk_open_since(c.state, c.sent_at, c.responded_at)), sum(c.d)
     FROM unnest(changes_) AS c, unnest(desk_parts(c.cross_border, c.from_agency_id, c.to_agency_id)) AS p (part)
     WHERE c.state IN ('pending', 'accepted')
     GROUP BY 1, 2, 3, 4, 5, 6
     HAVING sum(c.d) <> 0
     ORDER BY 1, 2, 3, 4, 5, 6
-    ON CONFLICT (part, from_country, to_country, state, cross_border, week) DO UPDATE SET n = t.n + excluded.n;
+    ON CONFLICT (part, from_country, to_country, state, cross_border, month) DO UPDATE SET n = t.n + excluded.n;
 
     INSERT INTO desk_answer_times AS t (part, to_agency_id, cross_border, bucket, n)
-    SELECT p.part, c.to_agency_id, c.cross_border, desk_answer_bucket(c.responded_at - c.sent_at), sum(c.d)
-    FROM unnest(changes_) AS c, unnest(desk_parts(c.cross_border, c.from_agency_id, c.to_agency_id)) AS p (part)
+    SELECT p.part, a.to_agency_id, c.cross_border,
+           CASE a.to_agency_id WHEN 0 THEN desk_answer_bucket(c.responded_at - c.sent_at)
+                               ELSE desk_answer_span(c.responded_at - c.sent_at) END,
+           sum(c.d)
+    FROM unnest(changes_) AS c, unnest(desk_parts(c.cross_border, c.from_agency_id, c.to_agency_id)) AS p (part),
+         unnest(ARRAY[0, c.to_agency_id]) AS a (to_agency_id)
     WHERE c.responded_at IS NOT NULL
     GROUP BY 1, 2, 3, 4
     HAVING sum(c.d) <> 0
@@ -215,7 +244,7 @@ CREATE FUNCTION desk_tallies_refill() RETURNS void
 LANGUAGE sql SET search_path = pg_catalog, public AS $$
     DELETE FROM desk_counts;
     DELETE FROM desk_weeks;
-    DELETE FROM desk_open_weeks;
+    DELETE FROM desk_open_months;
     DELETE FROM desk_answer_times;
     SELECT desk_tally(ARRAY(
         SELECT ROW(1, r.from_agency_id, r.to_agency_id, fa.country, ta.country, r.cross_border, r.state, r.sent_at, r.responded_at)::desk_change
@@ -415,14 +444,28 @@ REVOKE EXECUTE ON FUNCTION desk_open_walk(boolean, integer, text, integer[], int
     desk_answer_walk(boolean, integer, integer, interval, bigint), desk_overdue_walk(boolean, integer, timestamptz, bigint),
     desk_overdue_count(boolean, integer, timestamptz, bigint) FROM PUBLIC;
 
+-- Who the desk is for, as 0006 decides it, in PL/pgSQL, which keeps its
+-- plan for the session: as an SQL function it was planned again on each
+-- of the desk's four calls, at a cost above that of most of them.
+CREATE OR REPLACE FUNCTION coordination_desk_scope(OUT whole_border boolean, OUT party integer)
+LANGUAGE plpgsql STABLE SET search_path = pg_catalog, public AS $$
+BEGIN
+    whole_border := app_agency() IS NOT NULL AND app_agency_kind() = 'coordination' AND app_has_role('coordinator', 'analyst')
+        -- The kind is also the agency's kind on record, so the setting
+        -- alone cannot open the whole border.
+        AND EXISTS (SELECT FROM agencies a WHERE a.id = app_agency() AND a.kind = 'coordination');
+    party := CASE WHEN app_has_role('coordinator') THEN app_agency() END;
+END
+$$;
+
 -- Referrals by direction (country to country) and state now, with how
 -- long the open ones have waited: pending since sent, accepted since
 -- accepted. The counts are the tally's; the median and the oldest wait
--- are read off the open referrals' index, the median in the week the
+-- are read off the open referrals' index, the median in the month the
 -- histogram places it.
 CREATE OR REPLACE FUNCTION coordination_desk_directions(now_ timestamptz)
 RETURNS TABLE (from_country text, to_country text, state text, n integer, median_age bigint, oldest_age bigint)
-LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, public AS $$
+LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, public SET plan_cache_mode = force_generic_plan AS $$
 #variable_conflict use_column
 DECLARE
     s record;
@@ -439,31 +482,31 @@ BEGIN
             WHERE (s.whole_border AND t.part = 0) OR (t.part = s.party AND NOT (s.whole_border AND t.cross_border))
             GROUP BY 1, 2, 3
             HAVING sum(t.n) > 0
-        ), weeks AS (
-            SELECT h.from_country, h.to_country, h.state, h.week, sum(h.n)::integer AS n
-            FROM desk_open_weeks h
+        ), months AS (
+            SELECT h.from_country, h.to_country, h.state, h.month, sum(h.n)::integer AS n
+            FROM desk_open_months h
             WHERE (s.whole_border AND h.part = 0) OR (h.part = s.party AND NOT (s.whole_border AND h.cross_border))
             GROUP BY 1, 2, 3, 4
             HAVING sum(h.n) > 0
         ), running AS (
-            SELECT w.*, sum(w.n) OVER (PARTITION BY w.from_country, w.to_country, w.state ORDER BY w.week) AS upto,
+            SELECT w.*, sum(w.n) OVER (PARTITION BY w.from_country, w.to_country, w.state ORDER BY w.month) AS upto,
                    sum(w.n) OVER (PARTITION BY w.from_country, w.to_country, w.state) AS total
-            FROM weeks w
+            FROM months w
         ), middle AS (
-            -- The week of the lower middle (the middle, when odd), and its
-            -- place among that week's, from 1.
+            -- The month of the lower middle (the middle, when odd), and its
+            -- place among that month's, from 1.
             SELECT DISTINCT ON (r.from_country, r.to_country, r.state)
-                   r.from_country, r.to_country, r.state, r.week, r.total, (r.total + 1) / 2 - (r.upto - r.n) AS at
+                   r.from_country, r.to_country, r.state, r.month, r.total, (r.total + 1) / 2 - (r.upto - r.n) AS at
             FROM running r
             WHERE r.upto >= (r.total + 1) / 2
-            ORDER BY r.from_country, r.to_country, r.state, r.week
+            ORDER BY r.from_country, r.to_country, r.state, r.month
         ), countries AS MATERIALIZED (
             -- The agencies of each country, for the walks' filters.
             SELECT a.country, array_agg(a.id) AS ids FROM agencies a GROUP BY a.country
         ), waiting AS (
             SELECT m.from_country, m.to_country, m.state,
                    (SELECT (extract(epoch FROM percentile_cont(0.5) WITHIN GROUP (ORDER BY now_ - x.since)) * 1e9)::bigint
-                    FROM (SELECT w.since FROM desk_open_walk(s.whole_border, s.party, m.state, fc.ids, tc.ids, desk_open_week_start(m.week), m.at + 1) AS w
+                    FROM (SELECT w.since FROM desk_open_walk(s.whole_border, s.party, m.state, fc.ids, tc.ids, desk_open_month_start(m.month), m.at + 1) AS w
                           ORDER BY w.since OFFSET m.at - 1 LIMIT 2 - m.total % 2) AS x) AS median_age,
                    (SELECT (extract(epoch FROM now_ - w.since) * 1e9)::bigint
                     FROM desk_open_walk(s.whole_border, s.party, m.state, fc.ids, tc.ids, '-infinity', 1) AS w
@@ -484,7 +527,7 @@ $$;
 -- histogram places it.
 CREATE OR REPLACE FUNCTION coordination_desk_responses()
 RETURNS TABLE (agency_id integer, short_name text, country text, received integer, answered integer, pending integer, median bigint)
-LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, public AS $$
+LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, public SET plan_cache_mode = force_generic_plan AS $$
 #variable_conflict use_column
 DECLARE
     s record;
@@ -502,10 +545,11 @@ BEGIN
             GROUP BY GROUPING SETS ((t.to_agency_id), ())
             HAVING sum(t.n) > 0 OR GROUPING(t.to_agency_id) = 1
         ), buckets AS (
-            SELECT h.to_agency_id, h.bucket, sum(h.n)::integer AS n
+            -- Agency 0's rows are every agency's: the row of NULL below.
+            SELECT nullif(h.to_agency_id, 0) AS to_agency_id, h.bucket, sum(h.n)::integer AS n
             FROM desk_answer_times h
             WHERE (s.whole_border AND h.part = 0) OR (h.part = s.party AND NOT (s.whole_border AND h.cross_border))
-            GROUP BY GROUPING SETS ((h.to_agency_id, h.bucket), (h.bucket))
+            GROUP BY 1, 2
             HAVING sum(h.n) > 0
         ), running AS (
             SELECT b.*, sum(b.n) OVER (PARTITION BY b.to_agency_id ORDER BY b.bucket) AS upto,
@@ -539,7 +583,7 @@ RETURNS TABLE (
     purpose text, urgency text, state text, cross_border boolean,
     sent_at timestamptz, respond_by timestamptz, responded_at timestamptz, closed_at timestamptz, total integer
 )
-LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, public AS $$
+LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, public SET plan_cache_mode = force_generic_plan AS $$
 #variable_conflict use_column
 DECLARE
     s record;
@@ -569,23 +613,29 @@ $$;
 DROP FUNCTION coordination_desk_weeks(timestamptz, interval, integer, text[]);
 CREATE FUNCTION coordination_desk_weeks(now_ timestamptz, weeks_ integer, states_ text[])
 RETURNS TABLE (week date, state text, n integer)
-LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, public AS $$
+LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, public SET plan_cache_mode = force_generic_plan AS $$
 #variable_conflict use_column
 DECLARE
     s record;
     this_week date := desk_region_week(now_);
+    first_week date := this_week - 7 * (weeks_ - 1);
 BEGIN
     SELECT * INTO s FROM coordination_desk_scope();
     IF NOT s.whole_border AND s.party IS NULL THEN
         RETURN;
     END IF;
     RETURN QUERY
-        SELECT w.week::date, st.state, coalesce(sum(t.n), 0)::integer
-        FROM generate_series((this_week - 7 * (weeks_ - 1))::timestamp, this_week::timestamp, interval '1 week') AS w (week)
-        CROSS JOIN unnest(states_) AS st (state)
-        LEFT JOIN desk_weeks t ON t.week = w.week::date AND t.state = st.state
+        WITH sent AS (
+            SELECT t.week, t.state, sum(t.n)::integer AS n
+            FROM desk_weeks t
+            WHERE t.week BETWEEN first_week AND this_week
               AND ((s.whole_border AND t.part = 0) OR (t.part = s.party AND NOT (s.whole_border AND t.cross_border)))
-        GROUP BY w.week, st.state;
+            GROUP BY 1, 2
+        )
+        SELECT w.week::date, st.state, coalesce(sent.n, 0)
+        FROM generate_series(first_week::timestamp, this_week::timestamp, interval '1 week') AS w (week)
+        CROSS JOIN unnest(states_) AS st (state)
+        LEFT JOIN sent ON sent.week = w.week::date AND sent.state = st.state;
 END
 $$;
 
