@@ -218,3 +218,29 @@ func TestOverdueCountStopsAtItsCap(t *testing.T) {
 		t.Errorf("OverdueTotal %d, OverdueMore %v; want 2 and false", d.OverdueTotal, d.OverdueMore)
 	}
 }
+
+// TestDeskTalliesAreTheOwnersAlone: the application reads the tallies
+// and the walks only through the desk's functions, which decide the
+// scope; no one reads them directly.
+func TestDeskTalliesAreTheOwnersAlone(t *testing.T) {
+	f := newFixture(t)
+	f.scenario(time.Now())
+	ctx := context.Background()
+	for _, sql := range []string{
+		`SELECT count(*) FROM desk_counts`, `SELECT count(*) FROM desk_weeks`, `SELECT count(*) FROM desk_open_months`,
+		`SELECT count(*) FROM desk_answer_times`,
+		`SELECT count(*) FROM desk_open_walk(true, NULL, 'pending', '{1,2,3,4,5,6,7,8}', '{1,2,3,4,5,6,7,8}', '-infinity', 100)`,
+		`SELECT count(*) FROM desk_answer_walk(true, NULL, NULL, '0', 100)`,
+		`SELECT count(*) FROM desk_overdue_walk(true, NULL, now(), 100)`,
+		`SELECT count(*) FROM desk_overdue_count(true, NULL, now(), 100)`,
+		`SELECT desk_tallies_refill()`,
+	} {
+		err := postgres.AsActor(ctx, f.db.App, f.actor("coordinator@kh-moi.example"), func(tx pgx.Tx) error {
+			var n any
+			return tx.QueryRow(ctx, sql).Scan(&n)
+		})
+		if err == nil || !strings.Contains(err.Error(), "permission denied") {
+			t.Errorf("the application role runs %s: %v", sql, err)
+		}
+	}
+}
