@@ -10,6 +10,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/handshake-mekong/handshake/internal/geo"
 	"github.com/handshake-mekong/handshake/internal/postgres"
 	"github.com/handshake-mekong/handshake/internal/referrals"
 	"github.com/handshake-mekong/handshake/migrations"
@@ -241,6 +242,16 @@ func TestDeskTalliesAreTheOwnersAlone(t *testing.T) {
 		})
 		if err == nil || !strings.Contains(err.Error(), "permission denied") {
 			t.Errorf("the application role runs %s: %v", sql, err)
+		}
+	}
+}
+
+// TestDeskWeeksAreTheRegions: desk_region_week (migration 0015) counts
+// the weekly chart's weeks at UTC+7, which must stay the region's zone.
+func TestDeskWeeksAreTheRegions(t *testing.T) {
+	for _, at := range []time.Time{time.Date(2026, 1, 15, 0, 0, 0, 0, time.UTC), time.Date(2026, 7, 15, 0, 0, 0, 0, time.UTC)} {
+		if _, offset := at.In(geo.Zone).Zone(); offset != 7*60*60 {
+			t.Errorf("geo.Zone is UTC%+d on %s; desk_region_week counts weeks at UTC+7", offset/3600, at.Format(time.DateOnly))
 		}
 	}
 }
