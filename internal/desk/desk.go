@@ -22,8 +22,13 @@ var ErrNotFound = errors.New("not found")
 // Weeks is how many weeks, this one included, the weekly figures cover.
 const Weeks = 12
 
-// MaxOverdue caps the overdue list; Desk.OverdueTotal counts them all.
+// MaxOverdue caps the overdue list.
 const MaxOverdue = 100
+
+// MaxOverdueCount caps the count of overdue referrals: past it the desk
+// says "more than MaxOverdueCount" rather than count them all on each
+// view.
+const MaxOverdueCount = 1000
 
 // Referral is what the desk knows of one referral: its metadata, and by
 // design nothing else. There is no field for the message, the decline
@@ -114,9 +119,11 @@ type Desk struct {
 	MedianResponse *time.Duration
 	ByAgency       []AgencyResponse
 	// Overdue lists pending referrals past their respond-by date, longest
-	// overdue first, at most MaxOverdue of OverdueTotal.
+	// overdue first, at most MaxOverdue of OverdueTotal. OverdueTotal is
+	// at most MaxOverdueCount; OverdueMore says there are more than that.
 	Overdue      []Referral
 	OverdueTotal int
+	OverdueMore  bool
 	Weeks        []Week
 }
 

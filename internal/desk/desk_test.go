@@ -407,10 +407,10 @@ func TestDeskIsOnlyForCoordinatorsAndCoordinatingBodies(t *testing.T) {
 var deskFunctions = map[string][]string{
 	`coordination_desk_directions(now())`: {"from_country", "to_country", "state", "n", "median_age", "oldest_age"},
 	`coordination_desk_responses()`:       {"agency_id", "short_name", "country", "received", "answered", "pending", "median"},
-	`coordination_desk_overdue(now() + interval '1 year', 1000)`: {"id", "from_agency_id", "from_short", "from_country",
+	`coordination_desk_overdue(now() + interval '1 year', 1000, 1000)`: {"id", "from_agency_id", "from_short", "from_country",
 		"to_agency_id", "to_short", "to_country", "purpose", "urgency", "state", "cross_border", "sent_at", "respond_by",
 		"responded_at", "closed_at", "total"},
-	`coordination_desk_weeks(now(), interval '7 hours', 12, ARRAY['pending'])`: {"week", "state", "n"},
+	`coordination_desk_weeks(now(), 12, ARRAY['pending'])`: {"week", "state", "n"},
 }
 
 // TestDeskFunctionsCheckWhoAsks calls the desk's SQL functions as the

@@ -9,16 +9,15 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/handshake-mekong/handshake/internal/access"
-	"github.com/handshake-mekong/handshake/internal/geo"
 	"github.com/handshake-mekong/handshake/internal/postgres"
 	"github.com/handshake-mekong/handshake/internal/referrals"
 )
 
 // Store reads the desk's figures, always as an actor, through the
-// coordination_desk_* functions of migrations/0006_desk.up.sql: they
-// compute the figures in SQL over the referrals the actor's desk covers
-// and return nothing else, as the referrals table itself shows a
-// coordinating body nothing.
+// coordination_desk_* functions of migrations/0006_desk.up.sql (as
+// 0015_desk_tallies.up.sql keeps them at scale): they compute the figures
+// in SQL over the referrals the actor's desk covers and return nothing
+// else, as the referrals table itself shows a coordinating body nothing.
 type Store struct {
 	db  *pgxpool.Pool
 	now func() time.Time
@@ -124,13 +123,14 @@ func overdue(ctx context.Context, tx pgx.Tx, actor access.Actor, d *Desk) error 
 		Referral
 		Total int `db:"total"`
 	}
-	rows, _ := tx.Query(ctx, `SELECT * FROM coordination_desk_overdue($1, $2)`, d.Now, MaxOverdue)
+	rows, _ := tx.Query(ctx, `SELECT * FROM coordination_desk_overdue($1, $2, $3)`, d.Now, MaxOverdue, MaxOverdueCount)
 	found, err := pgx.CollectRows(rows, pgx.RowToStructByName[row])
 	if err != nil {
 		return err
 	}
 	for _, r := range found {
-		d.OverdueTotal = r.Total
+		// The function counts up to one past the cap.
+		d.OverdueTotal, d.OverdueMore = min(r.Total, MaxOverdueCount), r.Total > MaxOverdueCount
 		// The function decided already; the rule says it once more, as
 		// every store here asks access before it shows a row.
 		if actor.DeskShowsReferral(r.Facts(), r.CrossBorder) {
@@ -146,8 +146,8 @@ func weeks(ctx context.Context, tx pgx.Tx, now time.Time) ([]Week, error) {
 		State string    `db:"state"`
 		N     int       `db:"n"`
 	}
-	_, offset := now.In(geo.Zone).Zone()
-	rows, _ := tx.Query(ctx, `SELECT * FROM coordination_desk_weeks($1, $2, $3, $4)`, now, time.Duration(offset)*time.Second, Weeks, referrals.States)
+	// The weeks are the region's (geo.Zone), as desk_region_week counts them.
+	rows, _ := tx.Query(ctx, `SELECT * FROM coordination_desk_weeks($1, $2, $3)`, now, Weeks, referrals.States)
 	found, err := pgx.CollectRows(rows, pgx.RowToStructByName[row])
 	if err != nil {
 		return nil, err

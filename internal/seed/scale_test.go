@@ -171,6 +171,47 @@ func TestScaleDataset(t *testing.T) {
 		}
 	})
 
+	t.Run("fills the desk's tallies as the triggers would", func(t *testing.T) {
+		// The load's tallies, then every referral taken out and put back
+		// through the triggers: out, every tally must be zero; back in,
+		// the tallies must be the load's again.
+		const tallies = `SELECT string_agg(x, E'\n' ORDER BY x) FROM (
+			SELECT concat_ws(' ', 'counts', part, to_agency_id, from_country, cross_border, state, n, answered) FROM desk_counts WHERE n <> 0 OR answered <> 0
+			UNION ALL SELECT concat_ws(' ', 'weeks', part, week, cross_border, state, n) FROM desk_weeks WHERE n <> 0
+			UNION ALL SELECT concat_ws(' ', 'open', part, from_country, to_country, state, cross_border, month, n) FROM desk_open_months WHERE n <> 0
+			UNION ALL SELECT concat_ws(' ', 'answers', part, to_agency_id, cross_border, bucket, n) FROM desk_answer_times WHERE n <> 0
+		) AS t (x)`
+		loaded := scan[string](t, db, tallies)
+		if n := strings.Count(loaded, "\n"); n < 100 {
+			t.Fatalf("the load left %d tally rows", n)
+		}
+		var out, back *string
+		err := pgx.BeginFunc(ctx, db.Owner, func(tx pgx.Tx) error {
+			if _, err := tx.Exec(ctx, `CREATE TEMP TABLE kept ON COMMIT DROP AS SELECT * FROM referrals; DELETE FROM referrals`); err != nil {
+				return err
+			}
+			if err := tx.QueryRow(ctx, tallies).Scan(&out); err != nil {
+				return err
+			}
+			if _, err := tx.Exec(ctx, `INSERT INTO referrals OVERRIDING SYSTEM VALUE SELECT * FROM kept`); err != nil {
+				return err
+			}
+			if err := tx.QueryRow(ctx, tallies).Scan(&back); err != nil {
+				return err
+			}
+			return errors.New("rolled back")
+		})
+		if err == nil || err.Error() != "rolled back" {
+			t.Fatal(err)
+		}
+		if out != nil {
+			t.Errorf("with every referral deleted, tallies remain:\n%.2000s", *out)
+		}
+		if back == nil || *back != loaded {
+			t.Errorf("the triggers' tallies differ from the load's")
+		}
+	})
+
 	t.Run("puts back every index, constraint and trigger", func(t *testing.T) {
 		const schema = `
 			SELECT string_agg(x, E'\n' ORDER BY x) FROM (

@@ -164,3 +164,32 @@ func TestDeskInThaiAndKhmer(t *testing.T) {
 		}
 	}
 }
+
+// TestDeskSaysMoreThanItCounts: past desk.MaxOverdueCount overdue
+// referrals the desk stops counting and says so, in every language.
+func TestDeskSaysMoreThanItCounts(t *testing.T) {
+	a := newApp(t)
+	sendDeskReferrals(t, a)
+	// 1,000 more copies of the overdue PPR2 → AHTJP referral.
+	if _, err := a.db.Owner.Exec(context.Background(), `
+		INSERT INTO referrals (case_id, case_reference, from_agency_id, to_agency_id, purpose, urgency, message, respond_by,
+			cross_border, state, sent_by, sent_at)
+		SELECT case_id, case_reference, from_agency_id, to_agency_id, purpose, urgency, message, respond_by - n * interval '1 minute',
+			cross_border, state, sent_by, sent_at
+		FROM referrals r, generate_series(1, 1000) AS n
+		WHERE r.state = 'pending' AND r.cross_border AND r.purpose = 'arrest'`); err != nil {
+		t.Fatal(err)
+	}
+	for lang, want := range map[string]string{
+		"en": "Showing the 100 longest overdue of more than 1,000.",
+		"th": "แสดง 100 รายการที่เกินกำหนดนานที่สุด จากมากกว่า 1,000 รายการ",
+		"km": "បង្ហាញ 100 ដែលហួសកំណត់យូរជាងគេ ក្នុងចំណោមច្រើនជាង 1,000។",
+	} {
+		if _, err := a.db.Owner.Exec(context.Background(), `UPDATE users SET language = $1 WHERE email = 'coordinator@kh-moi.example'`, lang); err != nil {
+			t.Fatal(err)
+		}
+		res := a.signedIn("coordinator@kh-moi.example").get("/desk")
+		wantStatus(t, lang, res, http.StatusOK)
+		res.mustContain(t, "(1,000+)", want)
+	}
+}
