@@ -169,6 +169,7 @@ DECLARE
     need double precision;
     from_at timestamptz;
     from_id bigint;
+    from_got integer;
     got integer := 0;
     hit record;
 BEGIN
@@ -178,6 +179,7 @@ BEGIN
     LOOP
         from_at := edge_at;
         from_id := edge_id;
+        from_got := got;
         FOR hit IN
             SELECT c.id, c.updated_at
             FROM (SELECT s.case_id, s.updated_at, s.sig FROM case_search s
@@ -206,19 +208,31 @@ BEGIN
             RETURN;
         END IF;
         walked := walked + walk;
+        -- A stretch without a hit may have reached the agency's oldest case
+        -- (a small agency, or a few thousand cases in all): then nothing is
+        -- left.
+        IF got = from_got THEN
+            PERFORM FROM case_search s
+            WHERE s.agency_id = a AND (s.updated_at, s.case_id) < (from_at, from_id)
+            ORDER BY s.updated_at DESC, s.case_id DESC OFFSET walk LIMIT 1;
+            IF NOT FOUND THEN
+                RETURN;
+            END IF;
+        END IF;
         -- Walk on only if the hits so far promise a page within the bound.
         EXIT WHEN got = 0;
         need := 1.3 * (cap_ - got) * walked / got;
         EXIT WHEN walked + need > bound;
         walk := greatest(500, ceil(need));
     END LOOP;
-    -- The last stretch may have reached the agency's oldest case (a small
-    -- agency, or a few thousand cases in all): then nothing is left.
-    PERFORM FROM case_search s
-    WHERE s.agency_id = a AND (s.updated_at, s.case_id) < (from_at, from_id)
-    ORDER BY s.updated_at DESC, s.case_id DESC OFFSET walk LIMIT 1;
-    IF NOT FOUND THEN
-        RETURN;
+    -- So may a stretch with hits.
+    IF got > from_got THEN
+        PERFORM FROM case_search s
+        WHERE s.agency_id = a AND (s.updated_at, s.case_id) < (from_at, from_id)
+        ORDER BY s.updated_at DESC, s.case_id DESC OFFSET walk LIMIT 1;
+        IF NOT FOUND THEN
+            RETURN;
+        END IF;
     END IF;
     -- The rest, older than the last hit, through the trigram indexes. A
     -- query without a letter or a digit has no trigram to look up; it is
