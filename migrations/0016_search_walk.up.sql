@@ -15,10 +15,11 @@
 -- all of the query's bits, so the walk reads the index alone (2,000 rows
 -- in 40 pages) and opens only the cases whose signature fits; those are
 -- then checked exactly, with the access rules, as before. A term common
--- enough to fill a page is found in the first few hundred rows.
+-- enough to fill a page is found in the first few hundred rows: karaoke,
+-- for PPR2, in 717 rows (21 pages) and 51 cases read, 0.4 ms.
 --
 -- A rare term is not walked far: after 2,000 rows the hits so far tell
--- how far a page would be, and past about 24,000 rows the trigram indexes
+-- how far a page would be, and past about 17,000 rows the trigram indexes
 -- find the remaining few more cheaply. Those indexes also test the agency
 -- (a GIN over the text and visible_to, as 0013 did for names), so they
 -- read only the agency's matches.
