@@ -19,8 +19,12 @@ import (
 // PageSize is how many cases a list page shows.
 const PageSize = 50
 
-// searchCap bounds how many matches a search considers: common terms match
-// tens of thousands of cases, and the newest are the ones wanted (DESIGN §6).
+// searchCap bounds how many matches a search considers when other filters
+// or another order apply to them: common terms match tens of thousands of
+// cases, and the newest are the ones wanted (DESIGN §6). A search in the
+// default order with no other filter but a date needs none: it asks
+// search_cases for one page of matches after the cursor, so every page
+// costs what the first does and paging goes on past the cap.
 const searchCap = 1000
 
 // Filter narrows the case list. Zero values do not filter.
@@ -81,6 +85,13 @@ func (f *Filter) Validate() (since time.Time, after cursor, e validate.Errors) {
 		after = c
 	}
 	return since, after, e
+}
+
+// onlySearch reports whether nothing but the query and a date filters the
+// list: then the matches, newest first, are the list itself.
+func (f *Filter) onlySearch() bool {
+	return f.Status == "" && f.Category == "" && f.Country == "" && f.Province == "" && f.Owner == 0 && f.Lead == 0 &&
+		!f.SharedOnly
 }
 
 // Sort orders of the list: newest change first (the default), newest
@@ -169,7 +180,21 @@ func (s *Store) list(ctx context.Context, actor access.Actor, f Filter, limit in
 		return "$" + strconv.Itoa(len(args))
 	}
 	if f.Query != "" {
-		where = append(where, `c.id IN (SELECT search_case_ids(`+arg(f.Query)+`, `+arg(searchCap)+`))`)
+		// The newest matches, older than the cursor in the default order.
+		var at *time.Time
+		var id *int64
+		limitHits := searchCap
+		if f.Sort == "updated" {
+			if f.After != "" {
+				t, cid := after.key.(time.Time), after.id
+				at, id = &t, &cid
+			}
+			if f.onlySearch() && limit < searchCap {
+				limitHits = limit + 1
+			}
+		}
+		where = append(where, `c.id IN (SELECT s.id FROM search_cases(`+arg(f.Query)+`, `+arg(limitHits)+`, `+
+			arg(at)+`::timestamptz, `+arg(id)+`::bigint) AS s)`)
 	}
 	if f.Status != "" {
 		where = append(where, `c.status = `+arg(f.Status))

@@ -212,6 +212,20 @@ func TestScaleDataset(t *testing.T) {
 		}
 	})
 
+	t.Run("fills case_search as its triggers would", func(t *testing.T) {
+		// What case_search_refresh writes for each case (migration 0016).
+		if n := scan[int](t, db, `
+			WITH want AS (SELECT c.id AS case_id, a AS agency_id, c.updated_at, case_search_signature(c.id) AS sig
+			              FROM cases c, unnest(c.visible_to) AS a),
+			     have AS (SELECT case_id, agency_id, updated_at, sig FROM case_search)
+			SELECT (SELECT count(*) FROM (TABLE want EXCEPT TABLE have) x) + (SELECT count(*) FROM (TABLE have EXCEPT TABLE want) y)`); n != 0 {
+			t.Errorf("%d rows of case_search differ from the triggers'", n)
+		}
+		if n := scan[int](t, db, `SELECT count(*) FROM case_search`); n < scaleCases {
+			t.Errorf("case_search has %d rows for %d cases", n, scaleCases)
+		}
+	})
+
 	t.Run("puts back every index, constraint and trigger", func(t *testing.T) {
 		const schema = `
 			SELECT string_agg(x, E'\n' ORDER BY x) FROM (
@@ -302,7 +316,7 @@ func TestScaleDataset(t *testing.T) {
 			}
 			var found bool
 			if err := postgres.AsActor(ctx, db.App, inv, func(tx pgx.Tx) error {
-				return tx.QueryRow(ctx, `SELECT $1 IN (SELECT search_case_ids($2, 1000000))`, caseID, part).Scan(&found)
+				return tx.QueryRow(ctx, `SELECT $1 IN (SELECT id FROM search_cases($2, 1000000))`, caseID, part).Scan(&found)
 			}); err != nil || !found {
 				t.Errorf("searching %q (from %s name %q) does not find case %d (%v)", part, script, name, caseID, err)
 			}
