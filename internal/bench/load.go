@@ -326,6 +326,15 @@ func (l *loader) drive(ctx context.Context, p plan) (Endpoint, error) {
 	for i, u := range p.users {
 		wg.Go(func() {
 			r := &results[i]
+			// Users arrive over one pause, as people do, rather than all
+			// in the same millisecond: that burst would measure a queue of
+			// 50 requests, not 50 users.
+			if l.o.Think > 0 {
+				select {
+				case <-time.After(rand.N(l.o.Think)):
+				case <-ctx.Done():
+				}
+			}
 			for n := i * 7; ; n++ {
 				begin := time.Now()
 				if !begin.Before(end) || ctx.Err() != nil {

@@ -48,6 +48,11 @@ func benchCmd(ctx context.Context) error {
 		if err != nil {
 			return fmt.Errorf("%s: %w", harness.DatabaseName(n), err)
 		}
+		if err := harness.Settle(ctx, target.Superuser(harness.DatabaseName(n)), os.Stderr); err != nil {
+			// BENCH_DATABASE_URL's user may lack the right to checkpoint;
+			// the figures are then only noisier.
+			fmt.Fprintln(os.Stderr, "bench: no CHECKPOINT:", err)
+		}
 		size := bench.Size{Cases: n, InDatabase: mark.Cases, Dataset: mark.Dataset, Users: settings.Users,
 			Think: settings.Think.String(), Duration: settings.Duration.String(), LoadBefore: harness.LoadAverage()}
 		err = harness.ServeWhile(ctx, target, n, benchDir, func(baseURL string) error {
