@@ -22,7 +22,11 @@ var ErrNotFound = cases.ErrNotFound
 // it stale and its agency is asked to check it.
 const StaleAfter = 180
 
-// SearchLimit bounds a search's results.
+// PageSize is a page of a search or of the stale list. Pages go by keyset
+// (Cursor), so a later page costs what the first does.
+const PageSize = 50
+
+// SearchLimit bounds a search's download as contacts (.vcf).
 const SearchLimit = 200
 
 // Languages are the codes of the languages a contact may speak, in the

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"slices"
 	"strings"
 	"testing"
 
@@ -299,11 +300,12 @@ func TestStaleAfter180Days(t *testing.T) {
 	if _, err := f.db.Owner.Exec(ctx, `UPDATE contacts SET verified_on = current_date - 100 WHERE id = $1`, fresh); err != nil {
 		t.Fatal(err)
 	}
-	list, err := f.store.Stale(ctx, admin)
+	res, err := f.store.Stale(ctx, admin, nil)
+	list := res.Contacts
 	if err != nil || len(list) != 1 || list[0].ID != old || !list[0].IsStale(f.store.Today()) {
 		t.Fatalf("stale: %+v, %v", list, err)
 	}
-	if _, err := f.store.Stale(ctx, f.actor("investigator@th-ppr2.example")); !errors.Is(err, directory.ErrNotFound) {
+	if _, err := f.store.Stale(ctx, f.actor("investigator@th-ppr2.example"), nil); !errors.Is(err, directory.ErrNotFound) {
 		t.Errorf("investigator's stale list: %v", err)
 	}
 	if err := f.store.Verify(ctx, f.actor("agency_admin@kh-ahtjp.example"), old); !errors.Is(err, directory.ErrNotFound) {
@@ -312,8 +314,8 @@ func TestStaleAfter180Days(t *testing.T) {
 	if err := f.store.Verify(ctx, admin, old); err != nil {
 		t.Fatal(err)
 	}
-	if list, _ := f.store.Stale(ctx, admin); len(list) != 0 {
-		t.Errorf("after verify: %d stale", len(list))
+	if res, _ := f.store.Stale(ctx, admin, nil); len(res.Contacts) != 0 {
+		t.Errorf("after verify: %d stale", len(res.Contacts))
 	}
 	c, _ := f.store.Get(ctx, admin, old)
 	if !c.VerifiedOn.Equal(f.store.Today()) || c.IsStale(f.store.Today()) {
@@ -366,5 +368,159 @@ func TestVCardRoundTrip(t *testing.T) {
 	}
 	if _, err := dec.Decode(); err != io.EOF {
 		t.Errorf("after the cards: %v", err)
+	}
+}
+
+// manyContacts adds n entries by SQL as the owner, spread over three
+// agencies, with names that repeat and sort across scripts, some inactive,
+// some agency-only, some focal points, checked days ago.
+func manyContacts(t *testing.T, f *fixture, n int, days string) {
+	t.Helper()
+	if _, err := f.db.Owner.Exec(context.Background(), `
+		INSERT INTO contacts (agency_id, name, phones, languages, focal_point, visibility, active, verified_on, created_by)
+		SELECT (SELECT id FROM agencies WHERE code = (ARRAY['th-ppr2', 'kh-ahtjp', 'our'])[1 + i % 3]),
+			(ARRAY['Chea Dara', 'chea dara', 'Officer 1', 'Officer 10', 'สมชาย ใจดี', 'សុខ ចាន់ថា', 'O''Brien',
+				'Officer_1', 'Officer%1', 'Ånders'])[1 + i % 10],
+			'{+66812345678}', CASE WHEN i % 4 = 0 THEN '{km}'::text[] ELSE '{th}' END, i % 2 = 0,
+			CASE WHEN i % 11 = 0 THEN 'agency' ELSE 'partners' END, i % 7 <> 0,
+			current_date - (`+days+`), (SELECT min(id) FROM users)
+		FROM generate_series(1, $1) i`, n); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestDirectorySearchPages: a search walked page by page, by its cursors, lists
+// every entry the reader may see exactly once, in the order of one query,
+// its filters kept on every page; inactive entries only for their own
+// agency.
+func TestDirectorySearchPages(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	manyContacts(t, f, 320, "10")
+
+	walk := func(who string, flt directory.Filter) (ids []int64, pages int) {
+		t.Helper()
+		actor := f.actor(who)
+		var after *directory.Cursor
+		for {
+			res, err := f.store.SearchPage(ctx, actor, flt, after)
+			if err != nil {
+				t.Fatal(err)
+			}
+			pages++
+			if len(res.Contacts) > directory.PageSize || res.Next != "" && len(res.Contacts) != directory.PageSize {
+				t.Fatalf("%s %+v: page %d has %d entries", who, flt, pages, len(res.Contacts))
+			}
+			for _, c := range res.Contacts {
+				if !c.Active && c.AgencyID != actor.AgencyID {
+					t.Errorf("%s sees another agency's inactive entry %d", who, c.ID)
+				}
+				ids = append(ids, c.ID)
+			}
+			if res.Next == "" {
+				return ids, pages
+			}
+			var errs validate.Errors
+			if after, errs = directory.ParseCursor(res.Next); len(errs) > 0 {
+				t.Fatalf("the next page's cursor %q: %v", res.Next, errs)
+			}
+		}
+	}
+	// want is the one query's answer, the access rules written out.
+	want := func(agency, cond string) []int64 {
+		t.Helper()
+		rows, _ := f.db.Owner.Query(ctx, `
+			SELECT c.id FROM contacts c JOIN agencies a ON a.id = c.agency_id
+			WHERE (c.visibility = 'partners' OR a.code = $1) AND (c.active OR a.code = $1) AND `+cond+`
+			ORDER BY c.name, c.id`, agency)
+		ids, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+		if err != nil {
+			t.Fatal(err)
+		}
+		return ids
+	}
+	for _, tc := range []struct {
+		who, agency string
+		flt         directory.Filter
+		cond        string
+		pages       int
+	}{
+		{"analyst@th-ppr2.example", "th-ppr2", directory.Filter{}, "true", 6},
+		{"investigator@kh-ahtjp.example", "kh-ahtjp", directory.Filter{}, "true", 6},
+		{"analyst@our.example", "our", directory.Filter{Country: "KH"}, "a.country = 'KH'", 2},
+		{"investigator@kh-ahtjp.example", "kh-ahtjp", directory.Filter{Name: "officer", Language: "th"},
+			"c.name ILIKE '%officer%' AND c.languages @> '{th}'", 2},
+		{"analyst@th-ppr2.example", "th-ppr2", directory.Filter{FocalPoint: true, Name: "Officer%1"},
+			`c.focal_point AND c.name LIKE 'Officer\%1'`, 1},
+	} {
+		got, pages := walk(tc.who, tc.flt)
+		if w := want(tc.agency, tc.cond); !slices.Equal(got, w) || pages < tc.pages {
+			t.Errorf("%s searches %+v: %d entries over %d pages, want %d over %d or more:\n%v\n%v",
+				tc.who, tc.flt, len(got), pages, len(w), tc.pages, got, w)
+		}
+	}
+
+	// A cursor that does not parse, or is the stale list's, is a field
+	// error; one of another order does not page a search.
+	for _, bad := range []string{"bm90IGEgY3Vyc29y", "%%", "bmFtZQBPZmZpY2VyADA", "dmVyaWZpZWQAMjAyNS0wMS0wMQAx"} {
+		if c, errs := directory.ParseCursor(bad); c != nil || errs["after"].ID != "error.cursor" {
+			t.Errorf("cursor %q: %v, %v", bad, c, errs)
+		}
+	}
+	stale, errs := directory.ParseStaleCursor("dmVyaWZpZWQAMjAyNS0wMS0wMQAx") // verified, 2025-01-01, 1
+	if len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	if _, err := f.store.SearchPage(ctx, f.actor("analyst@th-ppr2.example"), directory.Filter{}, stale); err == nil {
+		t.Error("a stale list's cursor pages a search")
+	}
+	// The download is the search from its start, up to SearchLimit.
+	all, err := f.store.Search(ctx, f.actor("analyst@th-ppr2.example"), directory.Filter{})
+	if w := want("th-ppr2", "true"); err != nil || len(all) != min(len(w), directory.SearchLimit) || all[0].ID != w[0] {
+		t.Errorf("export: %d entries, %v", len(all), err)
+	}
+}
+
+// TestDirectoryStalePages: the stale list walked page by page holds each of the
+// agency's unchecked entries once, the longest unchecked first, inactive
+// and agency-only ones too, and no other agency's.
+func TestDirectoryStalePages(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	manyContacts(t, f, 240, "200 + i % 6")
+	manyContacts(t, f, 30, "10")
+	admin := f.actor("agency_admin@th-ppr2.example")
+	var got []int64
+	var after *directory.Cursor
+	pages := 0
+	for {
+		res, err := f.store.Stale(ctx, admin, after)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pages++
+		if len(res.Contacts) > directory.PageSize {
+			t.Fatalf("page %d has %d entries", pages, len(res.Contacts))
+		}
+		for _, c := range res.Contacts {
+			got = append(got, c.ID)
+		}
+		if res.Next == "" {
+			break
+		}
+		var errs validate.Errors
+		if after, errs = directory.ParseStaleCursor(res.Next); len(errs) > 0 {
+			t.Fatal(errs)
+		}
+		if _, errs := directory.ParseCursor(res.Next); len(errs) == 0 {
+			t.Error("a stale list's cursor reads as a search's")
+		}
+	}
+	rows, _ := f.db.Owner.Query(ctx, `
+		SELECT c.id FROM contacts c JOIN agencies a ON a.id = c.agency_id
+		WHERE a.code = 'th-ppr2' AND c.verified_on < current_date - 100 ORDER BY c.verified_on, c.id`)
+	want, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+	if err != nil || !slices.Equal(got, want) || pages != 2 {
+		t.Errorf("stale: %d entries over %d pages, want %d:\n%v\n%v (%v)", len(got), pages, len(want), got, want, err)
 	}
 }

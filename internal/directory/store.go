@@ -40,9 +40,28 @@ func likePattern(s string) string {
 	return "%" + strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s) + "%"
 }
 
-// Search lists the entries the actor may see that match f, by name, at
-// most SearchLimit. Inactive entries show only to their own agency.
+// SearchPage returns a page of the entries the actor may see that match
+// f, by name, after the cursor (nil for the first page). Inactive entries
+// show only to their own agency.
+func (s *Store) SearchPage(ctx context.Context, actor access.Actor, f Filter, after *Cursor) (Result, error) {
+	if after != nil && after.order != byName {
+		return Result{}, fmt.Errorf("directory: a cursor of another order")
+	}
+	list, err := s.search(ctx, actor, f, after, PageSize+1)
+	return page(byName, list), err
+}
+
+// Search returns the first SearchLimit entries of a search, as SearchPage
+// orders them, for its download as contacts.
 func (s *Store) Search(ctx context.Context, actor access.Actor, f Filter) ([]Contact, error) {
+	return s.search(ctx, actor, f, nil, SearchLimit)
+}
+
+func (s *Store) search(ctx context.Context, actor access.Actor, f Filter, after *Cursor, limit int) ([]Contact, error) {
+	var c Cursor
+	if after != nil {
+		c = *after
+	}
 	var out []Contact
 	err := postgres.AsActor(ctx, s.db, actor, func(tx pgx.Tx) (err error) {
 		rows, _ := tx.Query(ctx, contactSelect+`
@@ -53,8 +72,10 @@ func (s *Store) Search(ctx context.Context, actor access.Actor, f Filter) ([]Con
 				AND ($4 = '' OR c.provinces @> ARRAY[$4])
 				AND ($5 = '' OR c.languages @> ARRAY[$5])
 				AND (NOT $6 OR c.focal_point)
+				AND (NOT $7 OR (c.name, c.id) > ($8::text, $9::bigint))
 			ORDER BY c.name, c.id
-			LIMIT $7`, nameArg(f.Name), f.AgencyID, f.Country, f.Province, f.Language, f.FocalPoint, SearchLimit)
+			LIMIT $10`, nameArg(f.Name), f.AgencyID, f.Country, f.Province, f.Language, f.FocalPoint,
+			after != nil, c.name, c.id, limit)
 		out, err = pgx.CollectRows(rows, pgx.RowToStructByName[Contact])
 		return err
 	})
@@ -199,21 +220,32 @@ func (s *Store) Delete(ctx context.Context, actor access.Actor, id int64) error 
 	})
 }
 
-// Stale lists the actor's agency's entries unchecked for StaleAfter days,
-// the longest unchecked first, for those who manage them.
-func (s *Store) Stale(ctx context.Context, actor access.Actor) ([]Contact, error) {
+// Stale returns a page of the actor's agency's entries unchecked for
+// StaleAfter days, the longest unchecked first, after the cursor (nil for
+// the first page), for those who manage them. It walks contacts_agency_idx
+// and stops at the page's end.
+func (s *Store) Stale(ctx context.Context, actor access.Actor, after *Cursor) (Result, error) {
 	if !actor.CanManageContacts(actor.AgencyID) {
-		return nil, ErrNotFound
+		return Result{}, ErrNotFound
+	}
+	if after != nil && after.order != byVerified {
+		return Result{}, fmt.Errorf("directory: a cursor of another order")
+	}
+	var c Cursor
+	if after != nil {
+		c = *after
 	}
 	var out []Contact
 	err := postgres.AsActor(ctx, s.db, actor, func(tx pgx.Tx) (err error) {
 		rows, _ := tx.Query(ctx, contactSelect+`
 			WHERE c.agency_id = app_agency() AND c.verified_on <= $1
-			ORDER BY c.verified_on, c.id LIMIT $2`, s.Today().AddDate(0, 0, -StaleAfter), SearchLimit)
+				AND (NOT $2 OR (c.verified_on, c.id) > ($3::date, $4::bigint))
+			ORDER BY c.verified_on, c.id LIMIT $5`, s.Today().AddDate(0, 0, -StaleAfter), after != nil, c.verified, c.id,
+			PageSize+1)
 		out, err = pgx.CollectRows(rows, pgx.RowToStructByName[Contact])
 		return err
 	})
-	return out, err
+	return page(byVerified, out), err
 }
 
 // Agencies lists the agencies a search may name: every active one but the

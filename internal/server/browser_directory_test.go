@@ -10,7 +10,8 @@ import (
 
 // TestBrowserDirectory: AHTJP's coordinator adds a contact on a phone,
 // the form first failing on a bad number; PPR2's investigator finds it,
-// with its tap links, and a stale entry shows on AHTJP's admin's list.
+// with its tap links, then pages through many; and a stale entry shows on
+// AHTJP's admin's list.
 func TestBrowserDirectory(t *testing.T) {
 	ctx := newBrowser(t)
 	a := newApp(t)
@@ -49,6 +50,16 @@ func TestBrowserDirectory(t *testing.T) {
 	saveScreenshot(t, ctx, "directory-search")
 	if n := evalJS[int](t, ctx, `document.querySelectorAll('#contacts a[href^="tel:+855"]').length`); n != 2 {
 		t.Errorf("%d tap-to-call links", n)
+	}
+
+	// Many matches come in pages of 50, by plain links.
+	manyContactsOf(t, a, "th-ppr2", 60, 0)
+	mustDo(t, ctx, "search many", chromedp.Navigate(a.srv.URL+"/directory?name=officer"), chromedp.WaitVisible(chromedp.CSS(`#contacts`)))
+	submitAndWait(t, ctx, `a[rel="next"]`)
+	assertFitsWidth(t, ctx, "directory page 2")
+	saveScreenshot(t, ctx, "directory-pages")
+	if n := evalJS[int](t, ctx, `document.querySelectorAll('#contacts tbody tr').length`); n != 10 {
+		t.Errorf("page 2: %d contacts, want 10", n)
 	}
 
 	mustDo(t, ctx, "sign out", chromedp.Click(chromedp.CSS(`form[action="/logout"] button`)), chromedp.WaitVisible(chromedp.CSS(`input[name="email"]`)))

@@ -46,10 +46,17 @@ func (s *Server) directoryList(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	actor := actorFrom(ctx)
 	q := r.URL.Query()
-	list, err := s.directory.Search(ctx, actor, directoryFilter(q))
-	if err != nil {
-		s.storeFailed(w, r, err)
-		return
+	after, verrs := directory.ParseCursor(q.Get("after"))
+	status := http.StatusOK
+	var res directory.Result
+	if len(verrs) > 0 {
+		status = http.StatusUnprocessableEntity
+	} else {
+		var err error
+		if res, err = s.directory.SearchPage(ctx, actor, directoryFilter(q), after); err != nil {
+			s.storeFailed(w, r, err)
+			return
+		}
 	}
 	agencies, err := s.directory.Agencies(ctx)
 	if err != nil {
@@ -60,9 +67,32 @@ func (s *Server) directoryList(w http.ResponseWriter, r *http.Request) {
 	for _, a := range agencies {
 		opts = append(opts, web.Option{Value: strconv.Itoa(int(a.ID)), Label: a.ShortName + " · " + a.Name})
 	}
-	v := web.DirectoryView{Filter: web.Form{Values: q}, Agencies: opts, Contacts: list, Today: s.directory.Today(),
-		Manages: actor.ManagesContacts(), Query: q.Encode()}
-	s.render(w, r, http.StatusOK, web.DirectoryPage(s.page(r, "directory.title"), v))
+	// Later pages keep the filters; the first page, and the download, are
+	// the search without a cursor.
+	search := cloneValues(q)
+	search.Del("after")
+	v := web.DirectoryView{Filter: web.Form{Values: q, Errors: verrs}, Agencies: opts, Contacts: res.Contacts,
+		Today: s.directory.Today(), Manages: actor.ManagesContacts(), Query: search.Encode()}
+	v.FirstURL, v.NextURL = pageURLs("/directory", search, q.Get("after") != "", res.Next)
+	s.render(w, r, status, web.DirectoryPage(s.page(r, "directory.title"), v))
+}
+
+// pageURLs are the links of a list paged by keyset at path with the query
+// q (without its cursor): its first page, "" on it, and its next, "" on
+// the last.
+func pageURLs(path string, q url.Values, paged bool, next string) (first, nextURL string) {
+	if paged {
+		first = path
+		if len(q) > 0 {
+			first += "?" + q.Encode()
+		}
+	}
+	if next != "" {
+		n := cloneValues(q)
+		n.Set("after", next)
+		nextURL = path + "?" + n.Encode()
+	}
+	return first, nextURL
 }
 
 // writeVCard sends entries as a .vcf file.
@@ -213,7 +243,12 @@ func (s *Server) contactVerify(w http.ResponseWriter, r *http.Request) {
 	}
 	to := "/directory/" + itoa(id)
 	if r.PostForm.Get("back") == "stale" {
+		// Back to the page the entry was on: the entry, now checked, has
+		// left the list, and the page's cursor still holds.
 		to = "/directory/stale"
+		if after := r.PostForm.Get("after"); after != "" {
+			to += "?" + url.Values{"after": {after}}.Encode()
+		}
 	}
 	s.redirect(w, r, to, "directory.verified")
 }
@@ -232,11 +267,20 @@ func (s *Server) contactDelete(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) contactsStale(w http.ResponseWriter, r *http.Request) {
-	list, err := s.directory.Stale(r.Context(), actorFrom(r.Context()))
-	if err != nil {
-		s.storeFailed(w, r, err)
-		return
+	q := r.URL.Query()
+	after, verrs := directory.ParseStaleCursor(q.Get("after"))
+	status := http.StatusOK
+	v := web.StaleView{Today: s.directory.Today(), After: q.Get("after")}
+	if len(verrs) > 0 {
+		status, v.Broken, v.After = http.StatusUnprocessableEntity, true, ""
+	} else {
+		res, err := s.directory.Stale(r.Context(), actorFrom(r.Context()), after)
+		if err != nil {
+			s.storeFailed(w, r, err)
+			return
+		}
+		v.Contacts = res.Contacts
+		v.FirstURL, v.NextURL = pageURLs("/directory/stale", url.Values{}, q.Get("after") != "", res.Next)
 	}
-	s.render(w, r, http.StatusOK, web.StalePage(s.page(r, "directory.stale_title"),
-		web.StaleView{Contacts: list, Today: s.directory.Today()}))
+	s.render(w, r, status, web.StalePage(s.page(r, "directory.stale_title"), v))
 }

@@ -1,6 +1,8 @@
 package server_test
 
 import (
+	"context"
+	"html"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -77,4 +79,121 @@ func TestDirectoryOverHTTP(t *testing.T) {
 	wantStatus(t, "investigator's stale list", a.signedIn("investigator@kh-ahtjp.example").get("/directory/stale"), http.StatusNotFound)
 	wantStatus(t, "delete", admin.post(hidden+"/delete", nil), http.StatusSeeOther)
 	wantStatus(t, "deleted", admin.get(hidden), http.StatusNotFound)
+}
+
+// manyContactsOf adds n entries of an agency by SQL, half of them 24/7
+// focal points, with names that repeat, checked days ago.
+func manyContactsOf(t *testing.T, a *app, agency string, n, days int) {
+	t.Helper()
+	if _, err := a.db.Owner.Exec(context.Background(), `
+		INSERT INTO contacts (agency_id, name, phones, focal_point, visibility, verified_on, created_by)
+		SELECT (SELECT id FROM agencies WHERE code = $1), 'Officer ' || (i % 13), '{+85512345678}', i % 2 = 0,
+			'partners', current_date - $3::int, (SELECT min(id) FROM users)
+		FROM generate_series(1, $2) i`, agency, n, days); err != nil {
+		t.Fatal(err)
+	}
+}
+
+var (
+	listedContact = regexp.MustCompile(`href="/directory/(\d+)"><strong>`)
+	nextLink      = regexp.MustCompile(`href="([^"]*after=[^"]*)" rel="next"`)
+	firstLink     = regexp.MustCompile(`<a href="([^"]*)">First page</a>`)
+)
+
+// TestDirectoryPagesOverHTTP: a search of many contacts comes in pages of
+// 50 with plain links: "Next page" keeps every filter, "First page" leads
+// back; a broken page link is a 422 that says so. The stale list pages
+// the same way, and "Still correct" comes back to its page.
+func TestDirectoryPagesOverHTTP(t *testing.T) {
+	a := newApp(t)
+	manyContactsOf(t, a, "kh-ahtjp", 130, 200)
+	manyContactsOf(t, a, "th-ppr2", 40, 0)
+	an := a.signedIn("analyst@th-ppr2.example")
+
+	path := "/directory?name=officer&country=KH&focal=1"
+	seen := map[string]bool{}
+	pages := 0
+	for path != "" {
+		res := an.get(path)
+		wantStatus(t, path, res, http.StatusOK)
+		rows := listedContact.FindAllStringSubmatch(res.body, -1)
+		for _, m := range rows {
+			if seen[m[1]] {
+				t.Errorf("contact %s listed twice", m[1])
+			}
+			seen[m[1]] = true
+		}
+		pages++
+		first := firstLink.FindStringSubmatch(res.body)
+		if (pages > 1) != (first != nil) {
+			t.Errorf("page %d: first page link %v", pages, first)
+		}
+		if first != nil && html.UnescapeString(first[1]) != "/directory?country=KH&focal=1&name=officer" {
+			t.Errorf("page %d: first page is %s", pages, first[1])
+		}
+		if m := regexp.MustCompile(`href="/directory/export.vcf\?([^"]*)"`).FindStringSubmatch(res.body); m == nil ||
+			html.UnescapeString(m[1]) != "country=KH&focal=1&name=officer" {
+			t.Errorf("page %d: the download is %v, not the search from its start", pages, m)
+		}
+		path = ""
+		if m := nextLink.FindStringSubmatch(res.body); m != nil {
+			path = html.UnescapeString(m[1])
+			u, err := url.Parse(path)
+			if err != nil || u.Path != "/directory" || u.Query().Get("name") != "officer" || u.Query().Get("country") != "KH" ||
+				u.Query().Get("focal") != "1" {
+				t.Errorf("page %d: the next page forgets a filter: %s", pages, path)
+			}
+			if len(rows) != 50 {
+				t.Errorf("page %d: %d contacts before the last page", pages, len(rows))
+			}
+		}
+		if pages > 5 {
+			t.Fatal("the pages do not end")
+		}
+	}
+	if len(seen) != 65 || pages != 2 {
+		t.Errorf("%d contacts over %d pages, want 65 over 2", len(seen), pages)
+	}
+
+	// A broken page link, or the stale list's, says so and leads to the
+	// first page of the same search.
+	for _, after := range []string{"bm90IGEgY3Vyc29y", "dmVyaWZpZWQAMjAyNS0wMS0wMQAx", "%%%"} {
+		bad := an.get("/directory?country=KH&after=" + url.QueryEscape(after))
+		wantStatus(t, "a broken page link "+after, bad, http.StatusUnprocessableEntity)
+		bad.mustContain(t, "This page link is broken.", `<a href="/directory?country=KH">First page</a>`)
+	}
+
+	// The stale list: 130 entries of AHTJP's checked 200 days ago.
+	admin := a.signedIn("agency_admin@kh-ahtjp.example")
+	st := admin.get("/directory/stale")
+	wantStatus(t, "stale", st, http.StatusOK)
+	if n := len(listedContact.FindAllString(st.body, -1)); n != 50 || firstLink.MatchString(st.body) {
+		t.Errorf("stale list's first page: %d entries, first page link %v", n, firstLink.MatchString(st.body))
+	}
+	m := nextLink.FindStringSubmatch(st.body)
+	if m == nil {
+		t.Fatal("the stale list has one page")
+	}
+	next := html.UnescapeString(m[1])
+	st2 := admin.get(next)
+	wantStatus(t, "stale page 2", st2, http.StatusOK)
+	st2.mustContain(t, `<a href="/directory/stale">First page</a>`)
+	ids := listedContact.FindAllStringSubmatch(st2.body, -1)
+	if len(ids) != 50 {
+		t.Fatalf("stale page 2: %d entries", len(ids))
+	}
+	after := strings.TrimPrefix(next, "/directory/stale?after=")
+	st2.mustContain(t, `name="after" value="`+after+`"`)
+	res := admin.post("/directory/"+ids[0][1]+"/verify", url.Values{"back": {"stale"}, "after": {after}})
+	wantStatus(t, "still correct on page 2", res, http.StatusSeeOther)
+	if loc := res.header.Get("Location"); loc != next {
+		t.Errorf("still correct on page 2 goes to %s, want %s", loc, next)
+	}
+	if again := admin.get(next); strings.Contains(again.body, `href="/directory/`+ids[0][1]+`"`) ||
+		!strings.Contains(again.body, `href="/directory/`+ids[1][1]+`"`) {
+		t.Error("page 2 after still correct: the checked entry stays, or the next one went")
+	}
+	bad := admin.get("/directory/stale?after=bm90IGEgY3Vyc29y")
+	wantStatus(t, "a broken stale page link", bad, http.StatusUnprocessableEntity)
+	bad.mustContain(t, "This page link is broken.", `<a href="/directory/stale">First page</a>`)
 }
