@@ -374,6 +374,57 @@ func TestKeysetPagingVisitsEveryCaseOnceInEachOrder(t *testing.T) {
 	}
 }
 
+// The plain list walks the agency's own index of the cases it sees
+// (migration 0020): for a partner that sees a few of many cases, it must
+// be exactly those, newest first, and for every reader what row-level
+// security lets it read.
+func TestPlainListIsTheNewestCasesTheAgencySees(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	if _, err := f.db.Owner.Exec(ctx, `
+		INSERT INTO cases (reference, owner_agency_id, title, category, country, opened_on, updated_at)
+		SELECT 'TH-PPR2-2020-' || lpad(g::text, 4, '0'), $1, 'Unshared case ' || g, 'other', 'TH',
+			date '2026-01-01', timestamptz '2026-06-01' + g * interval '1 minute'
+		FROM generate_series(1, 120) g`, f.agencyID("th-ppr2")); err != nil {
+		t.Fatal(err)
+	}
+	var shared []int64
+	for range 3 {
+		id, _ := f.sharedCase(access.Partners, access.Read)
+		shared = append(shared, id)
+	}
+	for _, email := range []string{"investigator@aim.example", "investigator@th-ppr2.example", "investigator@kh-ahtjp.example"} {
+		actor := f.actor(email)
+		rows, _ := f.db.Owner.Query(ctx, `SELECT id FROM cases WHERE visible_to @> ARRAY[$1::int]
+			ORDER BY updated_at DESC, id DESC`, actor.AgencyID)
+		want, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []int64
+		filter := cases.Filter{}
+		for {
+			res, err := f.store.List(ctx, actor, filter)
+			if err != nil {
+				t.Fatalf("%s: %v", email, err)
+			}
+			for _, c := range res.Cases {
+				got = append(got, c.ID)
+			}
+			if res.Next == "" {
+				break
+			}
+			filter.After = res.Next
+		}
+		if !slices.Equal(got, want) {
+			t.Errorf("%s: listed %v,\nwant %v", email, got, want)
+		}
+		if email == "investigator@aim.example" && !slices.Equal(got, []int64{shared[2], shared[1], shared[0]}) {
+			t.Errorf("AIM lists %v, want the three cases shared with it, newest first: %v", got, shared)
+		}
+	}
+}
+
 func inOrder(sort string, a, b cases.Case) bool {
 	switch sort {
 	case "updated":

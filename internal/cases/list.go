@@ -179,22 +179,30 @@ func (s *Store) list(ctx context.Context, actor access.Actor, f Filter, limit in
 		args = append(args, v)
 		return "$" + strconv.Itoa(len(args))
 	}
-	if f.Query != "" {
+	// In the default order, the cursor's place, for the functions below
+	// that walk the agency's own cases from it.
+	var at *time.Time
+	var id *int64
+	if f.Sort == "updated" && f.After != "" {
+		t, cid := after.key.(time.Time), after.id
+		at, id = &t, &cid
+	}
+	switch {
+	case f.Query != "":
 		// The newest matches, older than the cursor in the default order.
-		var at *time.Time
-		var id *int64
 		limitHits := searchCap
-		if f.Sort == "updated" {
-			if f.After != "" {
-				t, cid := after.key.(time.Time), after.id
-				at, id = &t, &cid
-			}
-			if f.onlySearch() && limit < searchCap {
-				limitHits = limit + 1
-			}
+		if f.Sort == "updated" && f.onlySearch() && limit < searchCap {
+			limitHits = limit + 1
 		}
 		where = append(where, `c.id IN (SELECT s.id FROM search_cases(`+arg(f.Query)+`, `+arg(limitHits)+`, `+
 			arg(at)+`::timestamptz, `+arg(id)+`::bigint) AS s)`)
+	case f.Sort == "updated" && f.onlySearch():
+		// The plain list: the agency's newest cases from an index of its
+		// own (migration 0020), rather than walking everyone's newest and
+		// skipping those it may not see, which for an agency that sees
+		// one case in a hundred meant a hundred rows read for each shown.
+		where = append(where, `c.id IN (SELECT newest_case_ids(`+arg(limit+1)+`, `+
+			arg(at)+`::timestamptz, `+arg(id)+`::bigint))`)
 	}
 	if f.Status != "" {
 		where = append(where, `c.status = `+arg(f.Status))
