@@ -108,6 +108,12 @@ func placeOf(country, province string) geo.Province {
 // caseNationalities: whom a title names ("Cambodian women held …").
 var caseNationalities = tableOf([]string{"KH", "TH", "MM", "LA", "VN"}, 55, 20, 12, 7, 6)
 
+// caseText is the case's title and summary, drawn from the stream of its
+// details (streamCaseDetails), which the caller has set.
+func (w *walker) caseText(p *casePlan) (title, summary string) {
+	return caseText(w.r, p.category, placeOf(p.country, p.province), p.owner.country, caseNationalities.pick(w.r))
+}
+
 // casesTable also returns its walker, whose reference counters become
 // case_counters once the COPY is done.
 func (g *generator) casesTable() (copyTable, *walker) {
@@ -126,7 +132,7 @@ func (g *generator) casesTable() (copyTable, *walker) {
 	rows := &caseRows{w: w, detail: streamCaseDetails, count: func(*casePlan) int { return 1 }}
 	rows.fill = func(p *casePlan, _ int) {
 		id, owner, ref, category, status, priority = p.id, p.owner.id, p.reference, p.category, p.status, p.priority
-		title, summary = caseText(w.r, p.category, placeOf(p.country, p.province), p.owner.country, caseNationalities.pick(w.r))
+		title, summary = w.caseText(p)
 		lead, createdBy, country, province, hc = int8Or(p.lead), p.createdBy, p.country, p.province, string(p.handling)
 		opened, closed, version, created, updated = p.opened, dateOr(p.closed), p.version, p.created, p.updated
 		visible = p.visibleTo(g.end, visible)
@@ -301,19 +307,29 @@ func (g *generator) identitiesTable() copyTable {
 		id = pp.id
 		// What person_identities_set_case would write (migration 0013).
 		caseID, visible = p.id, p.visibleTo(g.end, visible)
-		names, aliases = personNames(w.r, pp.nationality, pp.sex == "female", pp.role)
-		if aliases == nil {
-			aliases = []string{}
-		}
-		// What the person_identities_search_text trigger would write.
-		searchText = strings.Join(append(slices.Clip(names), aliases...), " ")
-		born = pgtype.Date{}
-		if pp.age >= 0 && w.r.Float64() < 0.35 {
-			born = pgtype.Date{Time: date(pp.created).AddDate(-pp.age, 0, -w.r.IntN(365)), Valid: true}
-		}
-		languages, documents = languagesSpoken(w.r, pp.nationality), documentOf(w.r, pp.nationality)
+		names, aliases, born, languages, documents = w.identity(pp)
+		searchText = searchTextOf(names, aliases)
 	}
 	rows.values = []any{&id, &names, &aliases, &born, &languages, &documents, &searchText, &caseID, &visible}
 	return copyTable{"person_identities", []string{"person_id", "names", "aliases", "date_of_birth", "languages", "documents",
 		"search_text", "case_id", "visible_to"}, rows}
+}
+
+// identity is a person's identity, drawn from the stream of the case's
+// identities (streamIdentityDetails), which the caller has set before the
+// case's first person: each person's draws follow the one before.
+func (w *walker) identity(pp *personPlan) (names, aliases []string, born pgtype.Date, languages, documents string) {
+	names, aliases = personNames(w.r, pp.nationality, pp.sex == "female", pp.role)
+	if aliases == nil {
+		aliases = []string{}
+	}
+	if pp.age >= 0 && w.r.Float64() < 0.35 {
+		born = pgtype.Date{Time: date(pp.created).AddDate(-pp.age, 0, -w.r.IntN(365)), Valid: true}
+	}
+	return names, aliases, born, languagesSpoken(w.r, pp.nationality), documentOf(w.r, pp.nationality)
+}
+
+// searchTextOf is what the person_identities_search_text trigger writes.
+func searchTextOf(names, aliases []string) string {
+	return strings.Join(append(slices.Clip(names), aliases...), " ")
 }

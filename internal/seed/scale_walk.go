@@ -1,10 +1,10 @@
 package seed
 
 import (
-	"fmt"
 	"math"
 	"math/rand/v2"
 	"slices"
+	"strconv"
 	"time"
 
 	"github.com/handshake-mekong/handshake/internal/geo"
@@ -148,7 +148,7 @@ func (w *walker) planBase() {
 	y := p.created.In(geo.Zone).Year()
 	key := refKey{p.owner.id, y}
 	w.refs[key]++
-	p.reference = fmt.Sprintf("%s-%s-%d-%04d", p.owner.country, p.owner.short, y, w.refs[key])
+	p.reference = reference(p.owner.country, p.owner.short, y, w.refs[key])
 
 	age := g.end.Sub(p.created)
 	statuses := statusesOld
@@ -197,6 +197,23 @@ func (w *walker) planBase() {
 		p.lon, p.lat = h.lon+(r.Float64()-0.5)*0.02, h.lat+(r.Float64()-0.5)*0.02
 		p.linked = r.Float64() < 0.35 && p.owner.seesHotspot(h)
 	}
+}
+
+// reference is fmt.Sprintf("%s-%s-%d-%04d", country, short, year, n), a
+// case's reference as the store numbers it, without fmt, which cost every
+// pass over the cases a third of its planning.
+func reference(country, short string, year int, n int32) string {
+	b := make([]byte, 0, 24)
+	b = append(b, country...)
+	b = append(b, '-')
+	b = append(b, short...)
+	b = append(b, '-')
+	b = strconv.AppendInt(b, int64(year), 10)
+	b = append(b, '-')
+	for d := int32(1000); d > 1 && n < d; d /= 10 {
+		b = append(b, '0')
+	}
+	return string(strconv.AppendInt(b, int64(n), 10))
 }
 
 func otherSide(country string) string {
