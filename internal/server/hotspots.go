@@ -89,15 +89,9 @@ func (s *Server) hotspotList(w http.ResponseWriter, r *http.Request) {
 		Near: f.Near != nil, MapQuery: mq.Encode(), TileURL: s.cfg.Tiles.URL, TileAttribution: s.cfg.Tiles.Attribution}
 	// Later pages keep the filters; the first page is the link without a
 	// cursor.
-	page := cloneValues(q)
-	page.Del("after")
-	if q.Get("after") != "" {
-		v.FirstURL = "/hotspots?" + page.Encode()
-	}
-	if res.Next != "" {
-		page.Set("after", res.Next)
-		v.NextURL = "/hotspots?" + page.Encode()
-	}
+	filters := cloneValues(q)
+	filters.Del("after")
+	v.FirstURL, v.NextURL = pageURLs("/hotspots", filters, q.Get("after") != "", res.Next)
 	s.render(w, r, status, web.HotspotsPage(s.page(r, "hotspots.title"), v))
 }
 
