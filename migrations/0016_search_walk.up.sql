@@ -130,6 +130,9 @@ LANGUAGE sql SET search_path = pg_catalog, public AS $$
     ORDER BY a, x.updated_at DESC, x.id DESC
 $$;
 REVOKE ALL ON FUNCTION case_search_fill() FROM PUBLIC;
+-- The triggers call these as the owner; nobody else has a reason to, and a
+-- signature carries pieces of names the caller may not see.
+REVOKE ALL ON FUNCTION case_search_refresh(bigint), case_search_signature(bigint) FROM PUBLIC;
 SELECT case_search_fill();
 
 -- The walk: one agency's cases, newest first as the list shows them, with

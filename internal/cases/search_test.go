@@ -217,4 +217,12 @@ func TestCaseSearchFollowsEveryChange(t *testing.T) {
 	if err == nil {
 		t.Errorf("the application role reads case_search (%d rows)", n)
 	}
+	// Nor compute one, which would carry pieces of names it may not see,
+	// nor rewrite a case's rows.
+	for _, sql := range []string{`SELECT case_search_signature($1)::text`, `SELECT case_search_refresh($1)::text`} {
+		var out *string
+		if err := f.db.App.QueryRow(ctx, sql, id).Scan(&out); err == nil {
+			t.Errorf("the application role may run %s", sql)
+		}
+	}
 }
