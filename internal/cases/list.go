@@ -2,7 +2,6 @@ package cases
 
 import (
 	"context"
-	"encoding/base64"
 	"fmt"
 	"strconv"
 	"strings"
@@ -13,6 +12,7 @@ import (
 
 	"github.com/handshake-mekong/handshake/internal/access"
 	"github.com/handshake-mekong/handshake/internal/geo"
+	"github.com/handshake-mekong/handshake/internal/keyset"
 	"github.com/handshake-mekong/handshake/internal/validate"
 )
 
@@ -130,16 +130,12 @@ type cursor struct {
 }
 
 func makeCursor(sort string, c Case) string {
-	return base64.RawURLEncoding.EncodeToString([]byte(sort + "\x00" + sorts[sort].key(c) + "\x00" + strconv.FormatInt(c.ID, 10)))
+	return keyset.Encode(sort, sorts[sort].key(c), strconv.FormatInt(c.ID, 10))
 }
 
 func parseCursor(sort, s string) (cursor, bool) {
-	b, err := base64.RawURLEncoding.DecodeString(s)
-	if err != nil {
-		return cursor{}, false
-	}
-	parts := strings.Split(string(b), "\x00")
-	if len(parts) != 3 || parts[0] != sort {
+	parts, ok := keyset.Decode(s)
+	if !ok || len(parts) != 3 || parts[0] != sort {
 		return cursor{}, false
 	}
 	key, ok := sorts[sort].param(parts[1])

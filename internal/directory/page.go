@@ -1,12 +1,11 @@
 package directory
 
 import (
-	"encoding/base64"
 	"strconv"
-	"strings"
 	"time"
 	"unicode/utf8"
 
+	"github.com/handshake-mekong/handshake/internal/keyset"
 	"github.com/handshake-mekong/handshake/internal/validate"
 )
 
@@ -40,7 +39,7 @@ func cursorOf(order string, c Contact) string {
 	if order == byVerified {
 		key = c.VerifiedOn.Format(time.DateOnly)
 	}
-	return base64.RawURLEncoding.EncodeToString([]byte(order + "\x00" + key + "\x00" + strconv.FormatInt(c.ID, 10)))
+	return keyset.Encode(order, key, strconv.FormatInt(c.ID, 10))
 }
 
 // ParseCursor reads a search's cursor from a page link; "" is the first
@@ -57,10 +56,10 @@ func parseCursor(order, s string) (*Cursor, validate.Errors) {
 	if s == "" {
 		return nil, e
 	}
-	b, err := base64.RawURLEncoding.DecodeString(s)
-	parts := strings.Split(string(b), "\x00")
+	parts, ok := keyset.Decode(s)
 	c := &Cursor{order: order}
-	ok := err == nil && len(parts) == 3 && parts[0] == order
+	ok = ok && len(parts) == 3 && parts[0] == order
+	var err error
 	if ok && order == byName {
 		c.name = parts[1]
 		ok = utf8.ValidString(c.name) && c.name != ""

@@ -2,7 +2,6 @@ package hotspots
 
 import (
 	"context"
-	"encoding/base64"
 	"fmt"
 	"strconv"
 	"strings"
@@ -11,6 +10,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/handshake-mekong/handshake/internal/access"
+	"github.com/handshake-mekong/handshake/internal/keyset"
 	"github.com/handshake-mekong/handshake/internal/postgres"
 	"github.com/handshake-mekong/handshake/internal/validate"
 )
@@ -61,13 +61,11 @@ type Cursor struct {
 
 // cursorOf is the cursor after h, in the order of f's list.
 func cursorOf(f Filter, h Hotspot) string {
-	var s string
+	id := strconv.FormatInt(h.ID, 10)
 	if f.Near != nil {
-		s = "near\x00" + strconv.FormatFloat(h.DistanceKm, 'g', -1, 64)
-	} else {
-		s = "risk\x00" + strconv.Itoa(rankOf(h.Risk)) + "\x00" + h.Name
+		return keyset.Encode("near", strconv.FormatFloat(h.DistanceKm, 'g', -1, 64), id)
 	}
-	return base64.RawURLEncoding.EncodeToString([]byte(s + "\x00" + strconv.FormatInt(h.ID, 10)))
+	return keyset.Encode("risk", strconv.Itoa(rankOf(h.Risk)), h.Name, id)
 }
 
 func rankOf(risk string) int {
@@ -88,10 +86,9 @@ func ParseCursor(f Filter, s string) (*Cursor, validate.Errors) {
 	if s == "" {
 		return nil, e
 	}
-	b, err := base64.RawURLEncoding.DecodeString(s)
-	parts := strings.Split(string(b), "\x00")
+	parts, ok := keyset.Decode(s)
 	c := &Cursor{near: f.Near != nil}
-	ok := err == nil
+	var err error
 	if ok && c.near && len(parts) == 3 && parts[0] == "near" {
 		c.distance, err = strconv.ParseFloat(parts[1], 64)
 		ok = err == nil && c.distance >= 0

@@ -74,14 +74,10 @@ func (s *Server) caseList(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	v.Cases = res.Cases
-	if res.Next != "" {
-		next := cloneValues(q)
-		next.Set("after", res.Next)
-		v.NextURL = "/cases?" + next.Encode()
-	}
-	export := cloneValues(q)
-	export.Del("after")
-	v.ExportURL = "/cases/export.csv?" + export.Encode()
+	filters := cloneValues(q)
+	filters.Del("after")
+	_, v.NextURL = pageURLs("/cases", filters, false, res.Next)
+	v.ExportURL = "/cases/export.csv?" + filters.Encode()
 	if v.Owners, err = s.agencyOptions(r, "form.any", 0); err != nil {
 		s.serverError(w, r, err)
 		return
@@ -91,14 +87,6 @@ func (s *Server) caseList(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.render(w, r, status, web.CaseListPage(s.page(r, "cases.title"), v))
-}
-
-func cloneValues(v url.Values) url.Values {
-	out := url.Values{}
-	for k, vs := range v {
-		out[k] = append([]string(nil), vs...)
-	}
-	return out
 }
 
 // agencyOptions lists the agencies that hold cases, but except, for the

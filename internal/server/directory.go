@@ -77,24 +77,6 @@ func (s *Server) directoryList(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, status, web.DirectoryPage(s.page(r, "directory.title"), v))
 }
 
-// pageURLs are the links of a list paged by keyset at path with the query
-// q (without its cursor): its first page, "" on it, and its next, "" on
-// the last.
-func pageURLs(path string, q url.Values, paged bool, next string) (first, nextURL string) {
-	if paged {
-		first = path
-		if len(q) > 0 {
-			first += "?" + q.Encode()
-		}
-	}
-	if next != "" {
-		n := cloneValues(q)
-		n.Set("after", next)
-		nextURL = path + "?" + n.Encode()
-	}
-	return first, nextURL
-}
-
 // writeVCard sends entries as a .vcf file.
 func (s *Server) writeVCard(w http.ResponseWriter, r *http.Request, name string, list []directory.Contact) {
 	var buf bytes.Buffer
