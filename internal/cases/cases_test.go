@@ -3,6 +3,7 @@ package cases_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"regexp"
 	"slices"
 	"strings"
@@ -421,6 +422,80 @@ func TestPlainListIsTheNewestCasesTheAgencySees(t *testing.T) {
 		}
 		if email == "investigator@aim.example" && !slices.Equal(got, []int64{shared[2], shared[1], shared[0]}) {
 			t.Errorf("AIM lists %v, want the three cases shared with it, newest first: %v", got, shared)
+		}
+	}
+}
+
+// Status and province filters walk the agency's own indexes of the cases
+// it sees (migration 0021): for every reader, each filter must list
+// exactly what the cases table holds, newest first, across pages, and
+// follow a case whose status or province changes even when nothing else
+// does.
+func TestStatusAndProvinceFiltersListTheAgencysMatches(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	if _, err := f.db.Owner.Exec(ctx, `
+		INSERT INTO cases (reference, owner_agency_id, title, category, country, province, status, opened_on, updated_at)
+		SELECT 'TH-PPR2-2021-' || lpad(g::text, 4, '0'), $1, 'Filtered case ' || g, 'other', 'TH',
+			(ARRAY['TH-27', 'TH-10', ''])[g % 3 + 1], (ARRAY['open', 'investigating', 'prosecution', 'rescued'])[g % 4 + 1],
+			date '2026-01-01', timestamptz '2026-06-01' + (g / 2) * interval '1 minute'
+		FROM generate_series(1, 240) g`, f.agencyID("th-ppr2")); err != nil {
+		t.Fatal(err)
+	}
+	var shared []int64
+	for range 3 {
+		id, _ := f.sharedCase(access.Partners, access.Read)
+		shared = append(shared, id)
+	}
+	// Changed behind the application's back: the status and province
+	// alone, with the same updated_at.
+	if _, err := f.db.Owner.Exec(ctx, `UPDATE cases SET status = 'investigating', country = 'TH', province = 'TH-27' WHERE id = $1`,
+		shared[1]); err != nil {
+		t.Fatal(err)
+	}
+	filters := []cases.Filter{
+		{Status: "investigating"}, {Province: "TH-27"}, {Status: "investigating", Province: "TH-27"},
+		{Status: "rescued", Province: "TH-10"}, {Province: "th-10", Since: "2026-06-01"}, {Status: "operation_planned"},
+	}
+	for _, email := range []string{"investigator@aim.example", "investigator@th-ppr2.example", "investigator@kh-ahtjp.example"} {
+		actor := f.actor(email)
+		for _, filter := range filters {
+			name := fmt.Sprintf("%s %+v", email, filter)
+			rows, _ := f.db.Owner.Query(ctx, `SELECT id FROM cases WHERE visible_to @> ARRAY[$1::int]
+				AND ($2 = '' OR status = $2) AND ($3 = '' OR province = upper($3)) AND updated_at >= coalesce(nullif($4, '')::date, '-infinity')
+				ORDER BY updated_at DESC, id DESC`, actor.AgencyID, filter.Status, filter.Province, filter.Since)
+			want, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []int64
+			for {
+				res, err := f.store.List(ctx, actor, filter)
+				if err != nil {
+					t.Fatalf("%s: %v", name, err)
+				}
+				for _, c := range res.Cases {
+					got = append(got, c.ID)
+				}
+				if res.Next == "" {
+					break
+				}
+				filter.After = res.Next
+			}
+			if !slices.Equal(got, want) {
+				t.Errorf("%s: listed %v,\nwant %v", name, got, want)
+			}
+			if email == "investigator@th-ppr2.example" && filter.Province == "TH-27" && filter.Status == "" && len(want) < cases.PageSize+1 {
+				t.Errorf("%s: %d matches, too few to page", name, len(want))
+			}
+		}
+		got, err := f.store.List(ctx, actor, cases.Filter{Status: "investigating", Province: "TH-27"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		found := slices.ContainsFunc(got.Cases, func(c cases.Case) bool { return c.ID == shared[1] })
+		if email == "investigator@aim.example" && !found {
+			t.Errorf("AIM's filter misses the shared case whose status and province changed: %+v", got.Cases)
 		}
 	}
 }

@@ -31,16 +31,20 @@ type searchRow struct {
 	at     int64 // updated_at, in microseconds as PostgreSQL keeps it
 	id     int64
 	agency int32
-	sig    int32
+	sig    int32 // also the case's index in caseSearch.cases
 }
 
 // caseSearch is case_search's rows in the order case_search_fill()
 // inserts them: by agency, then newest first as the walk reads them.
 type caseSearch struct {
-	rows []searchRow
-	sigs []byte // sigBytes a case
-	took time.Duration
+	rows  []searchRow
+	sigs  []byte       // sigBytes a case
+	cases []caseFilter // a case's status and province (migration 0021)
+	took  time.Duration
 }
+
+// caseFilter is what the filtered list walks case_search by.
+type caseFilter struct{ status, province string }
 
 // caseSearchRows walks every case and computes its rows: the signature of
 // the text case_search_signature() puts together, its title, summary,
@@ -48,7 +52,7 @@ type caseSearch struct {
 // line each. It gives up, returning nil, once ctx is done.
 func (g *generator) caseSearchRows(ctx context.Context) *caseSearch {
 	start := time.Now()
-	cs := &caseSearch{sigs: make([]byte, g.cases*sigBytes)}
+	cs := &caseSearch{sigs: make([]byte, g.cases*sigBytes), cases: make([]caseFilter, g.cases)}
 	var visible []int32
 	var s signer
 	w := g.walk(needPeople)
@@ -69,6 +73,7 @@ func (g *generator) caseSearchRows(ctx context.Context) *caseSearch {
 			s.add(searchTextOf(names, aliases))
 		}
 		s.sign(cs.sigs[w.i*sigBytes : (w.i+1)*sigBytes])
+		cs.cases[w.i] = caseFilter{p.status, p.province}
 		at := p.updated.UnixMicro()
 		visible = p.visibleTo(g.end, visible)
 		for _, a := range visible {
@@ -91,18 +96,20 @@ func (g *generator) caseSearchRows(ctx context.Context) *caseSearch {
 // table copies the rows in.
 func (cs *caseSearch) table() copyTable {
 	var (
-		caseID  int64
-		agency  int32
-		updated time.Time
-		sig     = pgtype.Bits{Len: sigBytes * 8, Valid: true}
+		caseID           int64
+		agency           int32
+		updated          time.Time
+		sig              = pgtype.Bits{Len: sigBytes * 8, Valid: true}
+		status, province string
 	)
-	rows := &indexRows{n: len(cs.rows), values: []any{&caseID, &agency, &updated, &sig}}
+	rows := &indexRows{n: len(cs.rows), values: []any{&caseID, &agency, &updated, &sig, &status, &province}}
 	rows.fill = func(i int) {
 		r := &cs.rows[i]
 		caseID, agency, updated = r.id, r.agency, time.UnixMicro(r.at)
 		sig.Bytes = cs.sigs[int(r.sig)*sigBytes : int(r.sig+1)*sigBytes]
+		status, province = cs.cases[r.sig].status, cs.cases[r.sig].province
 	}
-	return copyTable{"case_search", []string{"case_id", "agency_id", "updated_at", "sig"}, rows}
+	return copyTable{"case_search", []string{"case_id", "agency_id", "updated_at", "sig", "status", "province"}, rows}
 }
 
 // signer computes search_signature(concat_ws(E'\n', parts...)): for each

@@ -213,11 +213,13 @@ func TestScaleDataset(t *testing.T) {
 	})
 
 	t.Run("fills case_search as its triggers would", func(t *testing.T) {
-		// What case_search_refresh writes for each case (migration 0016).
+		// What case_search_refresh writes for each case (migrations 0016
+		// and 0021).
 		if n := scan[int](t, db, `
-			WITH want AS (SELECT c.id AS case_id, a AS agency_id, c.updated_at, case_search_signature(c.id) AS sig
+			WITH want AS (SELECT c.id AS case_id, a AS agency_id, c.updated_at, case_search_signature(c.id) AS sig,
+			                     c.status, c.province
 			              FROM cases c, unnest(c.visible_to) AS a),
-			     have AS (SELECT case_id, agency_id, updated_at, sig FROM case_search)
+			     have AS (SELECT case_id, agency_id, updated_at, sig, status, province FROM case_search)
 			SELECT (SELECT count(*) FROM (TABLE want EXCEPT TABLE have) x) + (SELECT count(*) FROM (TABLE have EXCEPT TABLE want) y)`); n != 0 {
 			t.Errorf("%d rows of case_search differ from the triggers'", n)
 		}
