@@ -2,13 +2,16 @@ package agencies_test
 
 import (
 	"context"
+	"encoding/base64"
 	"errors"
 	"testing"
 
 	"github.com/jackc/pgx/v5/pgconn"
+	"golang.org/x/crypto/argon2"
 
 	"github.com/handshake-mekong/handshake/internal/access"
 	"github.com/handshake-mekong/handshake/internal/agencies"
+	"github.com/handshake-mekong/handshake/internal/auth"
 	"github.com/handshake-mekong/handshake/internal/postgres/pgtest"
 	"github.com/handshake-mekong/handshake/internal/seed"
 	"github.com/handshake-mekong/handshake/internal/validate"
@@ -227,5 +230,36 @@ func TestSignInsAreAudited(t *testing.T) {
 		count(*) FILTER (WHERE action = 'login' AND actor_user_id = $1) FROM audit_events`, a.UserID).Scan(&fails, &logins)
 	if fails != 1 || logins != 1 {
 		t.Fatalf("audit: %d failed and %d successful sign-ins, want 1 and 1", fails, logins)
+	}
+}
+
+// A hash made with earlier argon2 parameters is replaced at the next
+// sign-in, and the password goes on working; a current one is left alone.
+func TestSignInReplacesAnOutdatedHash(t *testing.T) {
+	db, s := demo(t)
+	ctx := context.Background()
+	const email = "analyst@aim.example"
+	salt := []byte("0123456789abcdef")
+	b64 := base64.RawStdEncoding
+	old := "$argon2id$v=19$m=19456,t=2,p=1$" + b64.EncodeToString(salt) + "$" +
+		b64.EncodeToString(argon2.IDKey([]byte(seed.DemoPassword), salt, 2, 19456, 1, 32))
+	if _, err := db.Owner.Exec(ctx, `UPDATE users SET password_hash = $2 WHERE email = $1`, email, old); err != nil {
+		t.Fatal(err)
+	}
+	hash := func() string {
+		var h string
+		if err := db.Owner.QueryRow(ctx, `SELECT password_hash FROM users WHERE email = $1`, email).Scan(&h); err != nil {
+			t.Fatal(err)
+		}
+		return h
+	}
+	actor(t, s, email)
+	replaced := hash()
+	if replaced == old || auth.NeedsRehash(replaced) || !auth.VerifyPassword(replaced, seed.DemoPassword) {
+		t.Fatalf("after sign-in the hash is %q, want a current hash of the same password", replaced)
+	}
+	actor(t, s, email)
+	if h := hash(); h != replaced {
+		t.Errorf("a current hash was replaced at sign-in: %q, then %q", replaced, h)
 	}
 }

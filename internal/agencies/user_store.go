@@ -106,7 +106,7 @@ var ErrBadCredentials = errors.New("wrong email or password")
 // guessing campaign shows in the log.
 func (s *Store) Authenticate(ctx context.Context, email, password string) (Account, error) {
 	email = strings.ToLower(strings.TrimSpace(email))
-	a, err := s.authenticate(ctx, email, password)
+	a, hash, err := s.authenticate(ctx, email, password)
 	switch {
 	case errors.Is(err, ErrBadCredentials):
 		if err := audit.Record(ctx, s.db, audit.Event{Action: "login.fail", ObjectType: "user",
@@ -123,33 +123,45 @@ func (s *Store) Authenticate(ctx context.Context, email, password string) (Accou
 		if _, err := tx.Exec(ctx, `UPDATE users SET last_login_at = now() WHERE id = $1`, a.ID); err != nil {
 			return err
 		}
+		// A hash from before the parameters changed is replaced while the
+		// password is at hand; unless the password changed meanwhile.
+		if auth.NeedsRehash(hash) {
+			next, err := auth.HashPassword(password)
+			if err != nil {
+				return err
+			}
+			if _, err := tx.Exec(ctx, `UPDATE users SET password_hash = $2 WHERE id = $1 AND password_hash = $3`,
+				a.ID, next, hash); err != nil {
+				return err
+			}
+		}
 		return audit.Record(audit.WithWho(ctx, who), tx, audit.Event{Action: "login", ObjectType: "user", ObjectID: itoa(a.ID)})
 	})
 	return a, err
 }
 
-func (s *Store) authenticate(ctx context.Context, email, password string) (Account, error) {
+func (s *Store) authenticate(ctx context.Context, email, password string) (Account, string, error) {
 	var id int64
 	var hash string
 	err := s.db.QueryRow(ctx, `SELECT id, password_hash FROM users WHERE email = $1`, email).Scan(&id, &hash)
 	if errors.Is(err, pgx.ErrNoRows) {
 		auth.BurnVerify(password)
-		return Account{}, ErrBadCredentials
+		return Account{}, "", ErrBadCredentials
 	}
 	if err != nil {
-		return Account{}, err
+		return Account{}, "", err
 	}
 	if !auth.VerifyPassword(hash, password) {
-		return Account{}, ErrBadCredentials
+		return Account{}, "", ErrBadCredentials
 	}
 	a, err := s.Account(ctx, id)
 	if err != nil {
-		return Account{}, err
+		return Account{}, "", err
 	}
 	if !a.CanSignIn() {
-		return Account{}, ErrBadCredentials
+		return Account{}, "", ErrBadCredentials
 	}
-	return a, nil
+	return a, hash, nil
 }
 
 // ListUsers returns the users of the actor's own agency, for its admin.

@@ -11,6 +11,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"runtime"
 	"strings"
 	"sync"
 	"unicode/utf8"
@@ -65,15 +66,31 @@ func isCommon(password string) bool {
 	return ok
 }
 
-// argon2id parameters: OWASP's recommended 19 MiB, 2 passes, 1 lane, which
-// keeps a login near 30 ms on the 2-core servers Handshake targets.
+// argon2id parameters: 7 MiB, 5 passes, 1 lane, one of the settings OWASP's
+// Password Storage Cheat Sheet lists as equal in strength to its 19 MiB and
+// 2 passes. On the 2-core servers Handshake targets, 7 MiB stays in the
+// processor's cache, so two sign-ins hash at once without waiting on
+// memory: 10 ms a sign-in with both cores busy, where 19 MiB took 16-21 ms
+// (docs/performance.md, "Login"). Hashes made with other parameters still
+// verify, and NeedsRehash tells when to replace them.
 const (
-	argonTime    = 2
-	argonMemory  = 19 * 1024
+	argonTime    = 5
+	argonMemory  = 7 * 1024
 	argonThreads = 1
 	argonKeyLen  = 32
 	saltLen      = 16
 )
+
+// hashing holds a slot for each argon2 computation running: one a core.
+// More at once would only share the cores, and finish each other late; the
+// rest wait their turn, in order, without holding their memory.
+var hashing = make(chan struct{}, runtime.GOMAXPROCS(0))
+
+func argonKey(password, salt []byte, time, memory uint32, threads uint8, keyLen uint32) []byte {
+	hashing <- struct{}{}
+	defer func() { <-hashing }()
+	return argon2.IDKey(password, salt, time, memory, threads, keyLen)
+}
 
 // HashPassword returns an argon2id hash in the PHC string format.
 func HashPassword(password string) (string, error) {
@@ -81,35 +98,55 @@ func HashPassword(password string) (string, error) {
 	if _, err := rand.Read(salt); err != nil {
 		return "", err
 	}
-	key := argon2.IDKey([]byte(password), salt, argonTime, argonMemory, argonThreads, argonKeyLen)
+	key := argonKey([]byte(password), salt, argonTime, argonMemory, argonThreads, argonKeyLen)
 	b64 := base64.RawStdEncoding
 	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s",
 		argon2.Version, argonMemory, argonTime, argonThreads, b64.EncodeToString(salt), b64.EncodeToString(key)), nil
 }
 
-// VerifyPassword reports whether password matches hash, in constant time.
-func VerifyPassword(hash, password string) bool {
+// phc is a parsed argon2id hash.
+type phc struct {
+	mem, iter  uint32
+	threads    uint8
+	salt, want []byte
+}
+
+func parse(hash string) (phc, bool) {
+	var h phc
 	parts := strings.Split(hash, "$")
 	if len(parts) != 6 || parts[1] != "argon2id" {
-		return false
+		return h, false
 	}
 	var version int
-	var mem, iter uint32
-	var threads uint8
 	if _, err := fmt.Sscanf(parts[2], "v=%d", &version); err != nil || version != argon2.Version {
-		return false
+		return h, false
 	}
-	if _, err := fmt.Sscanf(parts[3], "m=%d,t=%d,p=%d", &mem, &iter, &threads); err != nil {
-		return false
+	if _, err := fmt.Sscanf(parts[3], "m=%d,t=%d,p=%d", &h.mem, &h.iter, &h.threads); err != nil {
+		return h, false
 	}
 	b64 := base64.RawStdEncoding
-	salt, err1 := b64.DecodeString(parts[4])
-	want, err2 := b64.DecodeString(parts[5])
-	if err1 != nil || err2 != nil || len(want) == 0 {
+	var err1, err2 error
+	h.salt, err1 = b64.DecodeString(parts[4])
+	h.want, err2 = b64.DecodeString(parts[5])
+	return h, err1 == nil && err2 == nil && len(h.want) > 0
+}
+
+// VerifyPassword reports whether password matches hash, in constant time.
+func VerifyPassword(hash, password string) bool {
+	h, ok := parse(hash)
+	if !ok {
 		return false
 	}
-	got := argon2.IDKey([]byte(password), salt, iter, mem, threads, uint32(len(want)))
-	return subtle.ConstantTimeCompare(got, want) == 1
+	got := argonKey([]byte(password), h.salt, h.iter, h.mem, h.threads, uint32(len(h.want)))
+	return subtle.ConstantTimeCompare(got, h.want) == 1
+}
+
+// NeedsRehash reports whether hash was made with other parameters than
+// HashPassword uses now: after a sign-in verifies it, it should be
+// replaced.
+func NeedsRehash(hash string) bool {
+	h, ok := parse(hash)
+	return !ok || h.mem != argonMemory || h.iter != argonTime || h.threads != argonThreads || len(h.want) != argonKeyLen
 }
 
 // dummyHash is verified against when the email is unknown, so that an

@@ -1,9 +1,12 @@
 package auth
 
 import (
+	"encoding/base64"
 	"errors"
 	"strings"
 	"testing"
+
+	"golang.org/x/crypto/argon2"
 )
 
 func TestHashAndVerify(t *testing.T) {
@@ -11,7 +14,7 @@ func TestHashAndVerify(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.HasPrefix(h, "$argon2id$v=19$m=19456,t=2,p=1$") {
+	if !strings.HasPrefix(h, "$argon2id$v=19$m=7168,t=5,p=1$") {
 		t.Errorf("hash %q is not argon2id with the chosen parameters", h)
 	}
 	if !VerifyPassword(h, "ព្រះអាទិត្យរះ ម៉ោង ៦") {
@@ -28,6 +31,29 @@ func TestHashAndVerify(t *testing.T) {
 		if VerifyPassword(bad, "anything") {
 			t.Errorf("malformed hash %q verified", bad)
 		}
+	}
+}
+
+// A hash made with the earlier parameters still verifies, and is marked
+// for replacing; a current one is not.
+func TestNeedsRehash(t *testing.T) {
+	const password = "ព្រះអាទិត្យរះ ម៉ោង ៦"
+	salt := []byte("0123456789abcdef")
+	b64 := base64.RawStdEncoding
+	old := "$argon2id$v=19$m=19456,t=2,p=1$" + b64.EncodeToString(salt) + "$" +
+		b64.EncodeToString(argon2.IDKey([]byte(password), salt, 2, 19456, 1, 32))
+	if !VerifyPassword(old, password) {
+		t.Error("a hash with the earlier parameters does not verify")
+	}
+	if !NeedsRehash(old) {
+		t.Error("a hash with the earlier parameters is not marked for rehashing")
+	}
+	h, _ := HashPassword(password)
+	if NeedsRehash(h) {
+		t.Errorf("a current hash %q is marked for rehashing", h)
+	}
+	if !NeedsRehash("$bcrypt$x$y$z$w") {
+		t.Error("a malformed hash is not marked for rehashing")
 	}
 }
 
