@@ -58,30 +58,44 @@ func (s *Store) Search(ctx context.Context, actor access.Actor, f Filter) ([]Con
 }
 
 func (s *Store) search(ctx context.Context, actor access.Actor, f Filter, after *Cursor, limit int) ([]Contact, error) {
-	var c Cursor
+	// The cursor: none on the first page.
+	var afterName, afterID any
 	if after != nil {
-		c = *after
+		afterName, afterID = after.name, after.id
+	}
+	filters := []any{f.AgencyID, f.Country, f.Province, f.Language, f.FocalPoint, afterName, afterID, limit}
+	sql := contactSelect + `
+		WHERE (c.active OR c.agency_id = app_agency())
+			AND ($1 = 0 OR c.agency_id = $1)
+			AND ($2 = '' OR a.country = $2)
+			AND ($3 = '' OR c.provinces @> ARRAY[$3])
+			AND ($4 = '' OR c.languages @> ARRAY[$4])
+			AND (NOT $5 OR c.focal_point)
+			AND ($7::bigint IS NULL OR (c.name, c.id) > ($6::text, $7::bigint))
+		ORDER BY c.name, c.id
+		LIMIT $8`
+	args := filters
+	if name := nameArg(f.Name); name != "" {
+		// ILIKE is not leakproof: under the policy it was tried on every
+		// contact. directory_search_ids (migration 0023) finds the page's
+		// ids through the trigram index, with the policy's rules and the
+		// same filters, in the same order; the policy still decides on
+		// the rows read by id.
+		sql = contactSelect + `
+		WHERE c.id IN (SELECT directory_search_ids($1, $2, $3, $4, $5, $6, $7, $8, $9))
+		ORDER BY c.name, c.id`
+		args = append([]any{name}, filters...)
 	}
 	var out []Contact
 	err := postgres.AsActor(ctx, s.db, actor, func(tx pgx.Tx) (err error) {
-		rows, _ := tx.Query(ctx, contactSelect+`
-			WHERE (c.active OR c.agency_id = app_agency())
-				AND ($1 = '' OR c.name ILIKE $1)
-				AND ($2 = 0 OR c.agency_id = $2)
-				AND ($3 = '' OR a.country = $3)
-				AND ($4 = '' OR c.provinces @> ARRAY[$4])
-				AND ($5 = '' OR c.languages @> ARRAY[$5])
-				AND (NOT $6 OR c.focal_point)
-				AND (NOT $7 OR (c.name, c.id) > ($8::text, $9::bigint))
-			ORDER BY c.name, c.id
-			LIMIT $10`, nameArg(f.Name), f.AgencyID, f.Country, f.Province, f.Language, f.FocalPoint,
-			after != nil, c.name, c.id, limit)
+		rows, _ := tx.Query(ctx, sql, args...)
 		out, err = pgx.CollectRows(rows, pgx.RowToStructByName[Contact])
 		return err
 	})
 	return out, err
 }
 
+// nameArg is the ILIKE pattern of a search's name, "" for none.
 func nameArg(name string) string {
 	name = strings.TrimSpace(name)
 	if name == "" {

@@ -67,8 +67,8 @@ func TestScaleDataset(t *testing.T) {
 	t.Run("has the rows the options promise", func(t *testing.T) {
 		for sql, want := range map[string]int{
 			`SELECT count(*) FROM cases`:                                                scaleCases,
-			`SELECT count(*) FROM hotspots`:                                             100, // Cases/100, at least 100
-			`SELECT count(*) FROM contacts`:                                             40,  // Cases/500, at least 40
+			`SELECT count(*) FROM hotspots`:                                             100,  // Cases/100, at least 100
+			`SELECT count(*) FROM contacts`:                                             2000, // at every size
 			`SELECT count(*) FROM agencies WHERE code <> 'handshake'`:                   41,
 			`SELECT count(*) FROM users WHERE 'investigator' = ANY (roles)`:             3 * 34, // 14 police units, 14 NGOs, 6 government bodies
 			`SELECT count(DISTINCT agency_id) FROM users WHERE 'analyst' = ANY (roles)`: 41,
