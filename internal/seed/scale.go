@@ -22,8 +22,8 @@ type ScaleOptions struct {
 	// about 2.3 people, 4.9 timeline entries, 0.8 shares, 0.26
 	// referrals, 0.5 aftercare notes and 0.25 services a case (each
 	// proportion is documented where it is drawn), Cases/100 hotspots (at
-	// least 100, at most 10,000) and Cases/500 directory contacts (40 to
-	// 2,000), beside 41 agencies and their staff.
+	// least 100, at most 10,000), beside 41 agencies, their staff and
+	// 2,000 directory contacts.
 	Cases int
 	// Seed picks the data: the same seed gives the same rows on the same
 	// day. The data runs up to the start of the day of the load, in the
@@ -235,7 +235,7 @@ func (g *generator) load(ctx context.Context, tx pgx.Tx, cases int, logf func(st
 		return err
 	}
 	for _, t := range []copyTable{g.sharesTable(), g.referralsTable(), g.peopleTable(), g.identitiesTable(), g.timelineTable(),
-		g.contactsTable(contactCount(cases))} {
+		g.contactsTable(contacts)} {
 		if err := copyIn(t); err != nil {
 			return err
 		}

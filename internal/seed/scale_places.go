@@ -59,13 +59,13 @@ var (
 // hotspotCount: what ScaleOptions promises.
 func hotspotCount(cases int) int { return min(max(cases/100, 100), 10_000) }
 
-// contactCount is 2,000 whatever the number of cases: directory contacts
-// are officers of the same 41 partner agencies (about 50 each), which do
-// not take on officers as their cases grow, just as the loader keeps their
-// users fixed. Growing them with the cases (it was Cases/500, 40 to 2,000)
-// gave the bench's names an empty page at 10,000 cases and a full one at a
-// million.
-func contactCount(int) int { return 2_000 }
+// contacts is how many directory contacts the dataset has, 2,000 whatever
+// the number of cases: they are officers of the same 41 partner agencies
+// (about 50 each), which do not take on officers as their cases grow, just
+// as the loader keeps their users fixed. Growing them with the cases (it
+// was Cases/500, 40 to 2,000) gave the bench's names an empty page at
+// 10,000 cases and a full one at a million.
+const contacts = 2_000
 
 // placeSpots draws the hotspots' places inside the province borders, with
 // PostGIS's seeded ST_GeneratePoints so that the same seed gives the same
