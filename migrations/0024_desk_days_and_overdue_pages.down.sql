@@ -3,6 +3,7 @@
 
 DROP FUNCTION coordination_desk_overdue(timestamptz, integer, integer, timestamptz, bigint);
 DROP FUNCTION desk_overdue_walk(boolean, integer, timestamptz, timestamptz, bigint, bigint);
+DROP INDEX referrals_desk_overdue_from_idx, referrals_desk_overdue_to_idx;
 
 -- Pending referrals past their respond-by date at now_, the longest
 -- overdue first.
