@@ -22,8 +22,14 @@ var ErrNotFound = errors.New("not found")
 // Weeks is how many weeks, this one included, the weekly figures cover.
 const Weeks = 12
 
-// MaxOverdue caps the overdue list.
-const MaxOverdue = 100
+// MaxOverdue is how many overdue referrals the desk itself lists, the
+// longest overdue; the rest are on the pages of the full list
+// (Store.Overdue), so that the desk stays short on a phone.
+const MaxOverdue = 20
+
+// OverduePageSize is how many overdue referrals a page of the full list
+// shows.
+const OverduePageSize = 50
 
 // MaxOverdueCount caps the count of overdue referrals: past it the desk
 // says "more than MaxOverdueCount" rather than count them all on each
@@ -121,6 +127,7 @@ type Desk struct {
 	// Overdue lists pending referrals past their respond-by date, longest
 	// overdue first, at most MaxOverdue of OverdueTotal. OverdueTotal is
 	// at most MaxOverdueCount; OverdueMore says there are more than that.
+	// The full list is Store.Overdue's.
 	Overdue      []Referral
 	OverdueTotal int
 	OverdueMore  bool

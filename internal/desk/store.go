@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgtype"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/handshake-mekong/handshake/internal/access"
@@ -43,9 +44,11 @@ func (s *Store) Summary(ctx context.Context, actor access.Actor) (Desk, error) {
 		if err := responses(ctx, tx, &d); err != nil {
 			return err
 		}
-		if err := overdue(ctx, tx, actor, &d); err != nil {
+		o, err := overdue(ctx, tx, actor, d.Now, MaxOverdue, nil)
+		if err != nil {
 			return err
 		}
+		d.Overdue, d.OverdueTotal, d.OverdueMore = o.Referrals, o.Total, o.More
 		d.Weeks, err = weeks(ctx, tx, d.Now)
 		return err
 	})
@@ -118,26 +121,41 @@ func responses(ctx context.Context, tx pgx.Tx, d *Desk) error {
 	return nil
 }
 
-func overdue(ctx context.Context, tx pgx.Tx, actor access.Actor, d *Desk) error {
+// overdue reads at most limit overdue referrals, longest overdue first,
+// after the place after (nil: from the first), and how many there are in
+// all, up to MaxOverdueCount. Next is the place after the last of them
+// when more follow.
+func overdue(ctx context.Context, tx pgx.Tx, actor access.Actor, now time.Time, limit int, after *Cursor) (OverduePage, error) {
 	type row struct {
 		Referral
 		Total int `db:"total"`
 	}
-	rows, _ := tx.Query(ctx, `SELECT * FROM coordination_desk_overdue($1, $2, $3)`, d.Now, MaxOverdue, MaxOverdueCount)
+	since, afterID := pgtype.Timestamptz{InfinityModifier: pgtype.NegativeInfinity, Valid: true}, int64(0)
+	if after != nil {
+		since, afterID = pgtype.Timestamptz{Time: after.respondBy, Valid: true}, after.id
+	}
+	// One more than the page, to know whether another follows.
+	rows, _ := tx.Query(ctx, `SELECT * FROM coordination_desk_overdue($1, $2, $3, $4, $5)`,
+		now, limit+1, MaxOverdueCount, since, afterID)
 	found, err := pgx.CollectRows(rows, pgx.RowToStructByName[row])
 	if err != nil {
-		return err
+		return OverduePage{}, err
+	}
+	p := OverduePage{Now: now}
+	if len(found) > limit {
+		found = found[:limit]
+		p.Next = cursorAfter(found[limit-1].Referral)
 	}
 	for _, r := range found {
 		// The function counts up to one past the cap.
-		d.OverdueTotal, d.OverdueMore = min(r.Total, MaxOverdueCount), r.Total > MaxOverdueCount
+		p.Total, p.More = min(r.Total, MaxOverdueCount), r.Total > MaxOverdueCount
 		// The function decided already; the rule says it once more, as
 		// every store here asks access before it shows a row.
 		if actor.DeskShowsReferral(r.Facts(), r.CrossBorder) {
-			d.Overdue = append(d.Overdue, r.Referral)
+			p.Referrals = append(p.Referrals, r.Referral)
 		}
 	}
-	return nil
+	return p, nil
 }
 
 func weeks(ctx context.Context, tx pgx.Tx, now time.Time) ([]Week, error) {

@@ -87,6 +87,7 @@ func (f *fixture) agree(when string, now time.Time) {
 		SELECT concat_ws(' ', 'counts', part, to_agency_id, from_country, cross_border, state, n, answered) FROM desk_counts WHERE n <> 0 OR answered <> 0
 		UNION ALL SELECT concat_ws(' ', 'weeks', part, week, cross_border, state, n) FROM desk_weeks WHERE n <> 0
 		UNION ALL SELECT concat_ws(' ', 'open', part, from_country, to_country, state, cross_border, month, n) FROM desk_open_months WHERE n <> 0
+		UNION ALL SELECT concat_ws(' ', 'open day', part, from_country, to_country, state, cross_border, day, n) FROM desk_open_days WHERE n <> 0
 		UNION ALL SELECT concat_ws(' ', 'answers', part, to_agency_id, cross_border, bucket, n) FROM desk_answer_times WHERE n <> 0
 	) AS t (x)`
 	var kept, afresh string
@@ -229,10 +230,10 @@ func TestDeskTalliesAreTheOwnersAlone(t *testing.T) {
 	ctx := context.Background()
 	for _, sql := range []string{
 		`SELECT count(*) FROM desk_counts`, `SELECT count(*) FROM desk_weeks`, `SELECT count(*) FROM desk_open_months`,
-		`SELECT count(*) FROM desk_answer_times`,
+		`SELECT count(*) FROM desk_answer_times`, `SELECT count(*) FROM desk_open_days`,
 		`SELECT count(*) FROM desk_open_walk(true, NULL, 'pending', '{1,2,3,4,5,6,7,8}', '{1,2,3,4,5,6,7,8}', '-infinity', 100)`,
 		`SELECT count(*) FROM desk_answer_walk(true, NULL, NULL, '0', 100)`,
-		`SELECT count(*) FROM desk_overdue_walk(true, NULL, now(), 100)`,
+		`SELECT count(*) FROM desk_overdue_walk(true, NULL, now(), '-infinity', 0, 100)`,
 		`SELECT count(*) FROM desk_overdue_count(true, NULL, now(), 100)`,
 		`SELECT desk_tallies_refill()`,
 	} {
@@ -254,4 +255,50 @@ func TestDeskWeeksAreTheRegions(t *testing.T) {
 			t.Errorf("geo.Zone is UTC%+d on %s; desk_region_week counts weeks at UTC+7", offset/3600, at.Format(time.DateOnly))
 		}
 	}
+}
+
+// TestDeskMediansOfBusyMonths: where a month holds more than 64 open
+// referrals of one direction and state, the median wait is found by the
+// day (migration 0024) rather than by walking the month; the figures stay
+// the referrals' own, at odd and even counts.
+func TestDeskMediansOfBusyMonths(t *testing.T) {
+	f := newFixture(t)
+	f.installReference()
+	ctx := context.Background()
+	now := time.Now()
+	f.scenario(now)
+	// 150 copies each of th-kh-3 (pending, TH → KH) and kh-th-2 (accepted,
+	// KH → TH), spread over three weeks, several on a day.
+	if _, err := f.db.Owner.Exec(ctx, `
+		INSERT INTO referrals (case_id, case_reference, from_agency_id, to_agency_id, purpose, urgency, message, respond_by,
+			cross_border, state, sent_by, sent_at, responded_by, responded_at)
+		SELECT r.case_id, r.case_reference, r.from_agency_id, r.to_agency_id, r.purpose, r.urgency, r.message,
+			x.sent + interval '1 day', r.cross_border, r.state, r.sent_by, x.sent, r.responded_by,
+			CASE WHEN r.responded_at IS NOT NULL THEN x.sent + (n % 13) * interval '47 minutes' + interval '1 hour' END
+		FROM referrals r, generate_series(1, 150) AS n,
+			LATERAL (SELECT $2::timestamptz - interval '40 days' - (n % 23) * interval '1 day' - (n % 5) * interval '3 hours' AS sent) AS x
+		WHERE r.id = ANY ($1)`, []int64{f.ids["th-kh-3"], f.ids["kh-th-2"]}, now); err != nil {
+		t.Fatal(err)
+	}
+	var busiest int
+	if err := f.db.Owner.QueryRow(ctx, `SELECT max(n) FROM desk_open_months WHERE part = 0`).Scan(&busiest); err != nil {
+		t.Fatal(err)
+	}
+	if busiest <= 64 {
+		t.Fatalf("the busiest month holds %d open referrals; the test needs more than 64 to find a median by the day", busiest)
+	}
+	f.agree("with busy months", now)
+	// One fewer of each: the counts change parity.
+	if _, err := f.db.Owner.Exec(ctx, `DELETE FROM referrals WHERE id IN (
+		SELECT max(id) FROM referrals WHERE state IN ('pending', 'accepted') GROUP BY from_agency_id, to_agency_id, state)`); err != nil {
+		t.Fatal(err)
+	}
+	f.agree("with busy months, one fewer", now)
+	// A third of the pending ones are accepted, days after they were sent.
+	if _, err := f.db.Owner.Exec(ctx, `UPDATE referrals SET state = 'accepted', responded_at = sent_at + interval '2 days 5 hours'
+		WHERE state = 'pending' AND id % 3 = 0 AND sent_at < $1::timestamptz - interval '30 days'`, now); err != nil {
+		t.Fatal(err)
+	}
+	f.agree("with busy months, some accepted", now)
+	f.agree("with busy months, seen a week later", now.Add(7*24*time.Hour))
 }

@@ -80,3 +80,68 @@ func saveChart(t *testing.T, ctx context.Context, name string) {
 	}
 	t.Logf("screenshot %s", file)
 }
+
+// TestBrowserDeskOverdueList: kh-moi's coordinator follows the desk's
+// link to the whole overdue list on a phone, pages through it, reads it
+// in Khmer and Thai, and prints it: no sideways scrolling, no controls on
+// paper.
+func TestBrowserDeskOverdueList(t *testing.T) {
+	ctx := newBrowser(t)
+	a := newApp(t)
+	sendDeskReferrals(t, a)
+	addOverdue(t, a, 60) // 62 overdue across the border: two pages
+	mustDo(t, ctx, "phone viewport", chromedp.EmulateViewport(phoneWidth, phoneHeight))
+	mustDo(t, ctx, "open /login", chromedp.Navigate(a.srv.URL+"/login"))
+	signIn(t, ctx, "coordinator@kh-moi.example")
+	mustDo(t, ctx, "open the desk", chromedp.Navigate(a.srv.URL+"/desk"), chromedp.WaitVisible(chromedp.CSS(`#overdue a[href="/desk/overdue"]`)))
+	if n := evalJS[float64](t, ctx, `document.querySelectorAll("#overdue tbody tr").length`); n != 20 {
+		t.Errorf("the desk lists %.0f overdue referrals, want 20", n)
+	}
+	saveScreenshot(t, ctx, "desk-overdue-link-360")
+
+	mustDo(t, ctx, "follow the link to the list", chromedp.Click(chromedp.CSS(`#overdue a[href="/desk/overdue"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`a[rel="next"]`)))
+	if p := pagePath(t, ctx); p != "/desk/overdue" {
+		t.Fatalf("the desk's link leads to %s", p)
+	}
+	rows := func() int {
+		return int(evalJS[float64](t, ctx, `document.querySelectorAll("#overdue tbody tr").length`))
+	}
+	if n := rows(); n != 50 {
+		t.Errorf("the first page lists %d, want 50", n)
+	}
+	assertFitsWidth(t, ctx, "/desk/overdue at 360 px")
+	saveScreenshot(t, ctx, "desk-overdue-360")
+	for _, lang := range []string{"km", "th"} {
+		switchLanguage(t, ctx, lang)
+		assertFitsWidth(t, ctx, "/desk/overdue in "+lang)
+		assertText(t, ctx, lang, "desk.overdue_title", "desk.overdue_scope_border", "desk.overdue_next", "referral_purpose.arrest")
+		saveScreenshot(t, ctx, "desk-overdue-360-"+lang)
+	}
+	switchLanguage(t, ctx, "en")
+
+	mustDo(t, ctx, "next page", chromedp.Click(chromedp.CSS(`a[rel="next"]`)), chromedp.WaitVisible(chromedp.CSS(`a[href="/desk/overdue"]`)))
+	if n := rows(); n != 12 {
+		t.Errorf("the second page lists %d, want 12", n)
+	}
+	if evalJS[bool](t, ctx, `document.querySelector('a[rel="next"]') !== null`) {
+		t.Error("the last page links to a next one")
+	}
+	assertFitsWidth(t, ctx, "/desk/overdue page 2 at 360 px")
+	saveScreenshot(t, ctx, "desk-overdue-360-page2")
+
+	// Paper is as wide as a laptop's screen, not a phone's.
+	mustDo(t, ctx, "desktop viewport", chromedp.EmulateViewport(desktopWidth, desktopHeight))
+	assertFitsWidth(t, ctx, "/desk/overdue page 2 at 1280 px")
+	saveScreenshot(t, ctx, "desk-overdue-desktop-page2")
+	if _, err := chromedp.Call(ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: "print"}); err != nil {
+		t.Fatalf("emulate print: %v", err)
+	}
+	if evalJS[string](t, ctx, `getComputedStyle(document.querySelector("main p.actions")).display`) != "none" {
+		t.Error("the page links print")
+	}
+	if evalJS[string](t, ctx, `getComputedStyle(document.querySelector("#overdue table")).display`) == "none" {
+		t.Error("the list does not print")
+	}
+	saveScreenshot(t, ctx, "desk-overdue-print")
+}

@@ -3,6 +3,7 @@ package server
 import (
 	"errors"
 	"net/http"
+	"net/url"
 
 	"github.com/go-chi/chi/v5"
 
@@ -18,6 +19,7 @@ import (
 func (s *Server) deskRoutes(r chi.Router) {
 	r.Use(s.allow(access.Actor.CanUseDesk))
 	r.Get("/", s.deskShow)
+	r.Get("/overdue", s.deskOverdue)
 }
 
 func (s *Server) deskShow(w http.ResponseWriter, r *http.Request) {
@@ -32,4 +34,30 @@ func (s *Server) deskShow(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.render(w, r, http.StatusOK, web.DeskPage(s.page(r, "desk.title"), web.DeskView{D: d, Agency: actor.AgencyID}))
+}
+
+// deskOverdue is the desk's whole overdue list, a page at a time; the
+// desk shows its first few.
+func (s *Server) deskOverdue(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	actor := actorFrom(ctx)
+	v := web.DeskOverdueView{Agency: actor.AgencyID, WholeBorder: actor.SeesWholeBorder()}
+	status := http.StatusOK
+	after, err := desk.ParseCursor(r.URL.Query().Get("after"))
+	if err != nil {
+		status, v.Broken = http.StatusUnprocessableEntity, true
+	} else {
+		p, err := s.desk.Overdue(ctx, actor, after)
+		if errors.Is(err, desk.ErrNotFound) {
+			s.notFound(w, r)
+			return
+		}
+		if err != nil {
+			s.serverError(w, r, err)
+			return
+		}
+		v.P = p
+		v.FirstURL, v.NextURL = pageURLs("/desk/overdue", url.Values{}, after != nil, p.Next)
+	}
+	s.render(w, r, status, web.DeskOverduePage(s.page(r, "desk.overdue_title"), v))
 }

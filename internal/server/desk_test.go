@@ -2,8 +2,11 @@ package server_test
 
 import (
 	"context"
+	"html"
 	"net/http"
+	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -11,7 +14,9 @@ import (
 	"github.com/handshake-mekong/handshake/internal/access"
 	"github.com/handshake-mekong/handshake/internal/agencies"
 	"github.com/handshake-mekong/handshake/internal/cases"
+	"github.com/handshake-mekong/handshake/internal/desk"
 	"github.com/handshake-mekong/handshake/internal/i18n"
+	"github.com/handshake-mekong/handshake/internal/keyset"
 	"github.com/handshake-mekong/handshake/internal/referrals"
 	"github.com/handshake-mekong/handshake/internal/seed"
 )
@@ -165,31 +170,157 @@ func TestDeskInThaiAndKhmer(t *testing.T) {
 	}
 }
 
-// TestDeskSaysMoreThanItCounts: past desk.MaxOverdueCount overdue
-// referrals the desk stops counting and says so, in every language.
-func TestDeskSaysMoreThanItCounts(t *testing.T) {
-	a := newApp(t)
-	sendDeskReferrals(t, a)
-	// 1,000 more copies of the overdue PPR2 → AHTJP referral.
+// addOverdue adds n copies of sendDeskReferrals' overdue PPR2 → AHTJP
+// referral, each due a minute before the last, three at a time due at the
+// same moment.
+func addOverdue(t *testing.T, a *app, n int) {
+	t.Helper()
 	if _, err := a.db.Owner.Exec(context.Background(), `
 		INSERT INTO referrals (case_id, case_reference, from_agency_id, to_agency_id, purpose, urgency, message, respond_by,
 			cross_border, state, sent_by, sent_at)
-		SELECT case_id, case_reference, from_agency_id, to_agency_id, purpose, urgency, message, respond_by - n * interval '1 minute',
+		SELECT case_id, case_reference, from_agency_id, to_agency_id, purpose, urgency, message, respond_by - (k / 3) * interval '1 minute',
 			cross_border, state, sent_by, sent_at
-		FROM referrals r, generate_series(1, 1000) AS n
-		WHERE r.state = 'pending' AND r.cross_border AND r.purpose = 'arrest'`); err != nil {
+		FROM referrals r, generate_series(1, $1) AS k
+		WHERE r.state = 'pending' AND r.cross_border AND r.purpose = 'arrest'`, n); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// TestDeskSaysMoreThanItCounts: past desk.MaxOverdueCount overdue
+// referrals the desk stops counting and says so, in every language, and
+// links to the whole list.
+func TestDeskSaysMoreThanItCounts(t *testing.T) {
+	a := newApp(t)
+	sendDeskReferrals(t, a)
+	addOverdue(t, a, 1000)
 	for lang, want := range map[string]string{
-		"en": "Showing the 100 longest overdue of more than 1,000.",
-		"th": "แสดง 100 รายการที่เกินกำหนดนานที่สุด จากมากกว่า 1,000 รายการ",
-		"km": "បង្ហាញ 100 ដែលហួសកំណត់យូរជាងគេ ក្នុងចំណោមច្រើនជាង 1,000។",
+		"en": "Showing the 20 longest overdue of more than 1,000.",
+		"th": "แสดง 20 รายการที่เกินกำหนดนานที่สุด จากมากกว่า 1,000 รายการ",
+		"km": "បង្ហាញ 20 ដែលហួសកំណត់យូរជាងគេ ក្នុងចំណោមច្រើនជាង 1,000។",
 	} {
 		if _, err := a.db.Owner.Exec(context.Background(), `UPDATE users SET language = $1 WHERE email = 'coordinator@kh-moi.example'`, lang); err != nil {
 			t.Fatal(err)
 		}
-		res := a.signedIn("coordinator@kh-moi.example").get("/desk")
+		c := a.signedIn("coordinator@kh-moi.example")
+		res := c.get("/desk")
 		wantStatus(t, lang, res, http.StatusOK)
-		res.mustContain(t, "(1,000+)", want)
+		l := i18n.For(lang)
+		res.mustContain(t, "(1,000+)", want, `href="/desk/overdue"`, l.T("desk.overdue_all", map[string]any{"Count": "1,000+"}))
+		if n := strings.Count(section(res.body, `id="overdue"`), "<tr>") - 1; n != desk.MaxOverdue {
+			t.Errorf("%s: the desk lists %d overdue referrals, want %d", lang, n, desk.MaxOverdue)
+		}
+		list := c.get("/desk/overdue")
+		wantStatus(t, lang+" /desk/overdue", list, http.StatusOK)
+		list.mustContain(t, l.T("desk.overdue_title", nil), "(1,000+)", l.T("desk.overdue_next", nil))
+		if n := strings.Count(section(list.body, `id="overdue"`), "<tr>") - 1; n != desk.OverduePageSize {
+			t.Errorf("%s: a page of the overdue list shows %d, want %d", lang, n, desk.OverduePageSize)
+		}
+		if m := rawMessageID.FindString(list.body); m != "" {
+			t.Errorf("%s: /desk/overdue shows the message ID %s", lang, m)
+		}
+	}
+}
+
+// section is the part of a page from the element with attr to the end of
+// its section.
+func section(body, attr string) string {
+	_, rest, _ := strings.Cut(body, attr)
+	s, _, _ := strings.Cut(rest, "</section>")
+	return s
+}
+
+var (
+	referralLink = regexp.MustCompile(`href="/referrals/(\d+)"`)
+	nextPage     = regexp.MustCompile(`href="(/desk/overdue\?after=[^"]+)" rel="next"`)
+)
+
+// TestDeskOverdueListPagesThemAll: from the desk's link, page after page
+// of the overdue list shows every overdue referral of the coordinator's
+// agency once, longest overdue first, 50 a page.
+func TestDeskOverdueListPagesThemAll(t *testing.T) {
+	a := newApp(t)
+	sendDeskReferrals(t, a)
+	addOverdue(t, a, 2*desk.OverduePageSize+3)
+	var want []string
+	rows, err := a.db.Owner.Query(context.Background(), `SELECT r.id::text FROM referrals r JOIN agencies a ON a.code = 'th-ppr2'
+		WHERE r.state = 'pending' AND r.respond_by < now() AND a.id IN (r.from_agency_id, r.to_agency_id) ORDER BY r.respond_by, r.id`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			t.Fatal(err)
+		}
+		want = append(want, id)
+	}
+	if rows.Close(); len(want) != 2*desk.OverduePageSize+5 {
+		t.Fatalf("%d overdue referrals of PPR2, want %d", len(want), 2*desk.OverduePageSize+5)
+	}
+
+	c := a.signedIn("coordinator@th-ppr2.example")
+	res := c.get("/desk")
+	wantStatus(t, "/desk", res, http.StatusOK)
+	res.mustContain(t, `href="/desk/overdue"`, "All overdue referrals (105)", "Showing the 20 longest overdue of 105.")
+	ids := func(body string) (out []string) {
+		for _, m := range referralLink.FindAllStringSubmatch(section(body, `id="overdue"`), -1) {
+			out = append(out, m[1])
+		}
+		return out
+	}
+	if got := ids(res.body); !slices.Equal(got, want[:desk.MaxOverdue]) {
+		t.Errorf("the desk lists %v, want the %d longest overdue %v", got, desk.MaxOverdue, want[:desk.MaxOverdue])
+	}
+
+	var got []string
+	path := "/desk/overdue"
+	for page := 1; path != ""; page++ {
+		if page > 10 {
+			t.Fatal("the overdue list does not end")
+		}
+		res := c.get(path)
+		wantStatus(t, path, res, http.StatusOK)
+		onPage := ids(res.body)
+		if wantN := min(desk.OverduePageSize, len(want)-len(got)); len(onPage) != wantN {
+			t.Errorf("page %d lists %d referrals, want %d", page, len(onPage), wantN)
+		}
+		got = append(got, onPage...)
+		if page > 1 && !strings.Contains(res.body, `<a href="/desk/overdue">First page</a>`) {
+			t.Errorf("page %d has no link to the first", page)
+		}
+		path = ""
+		if m := nextPage.FindStringSubmatch(res.body); m != nil {
+			path = html.UnescapeString(m[1])
+		}
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("the pages list %d referrals %v,\nwant %d %v", len(got), got, len(want), want)
+	}
+}
+
+func TestDeskOverdueListIsNotFoundForOthers(t *testing.T) {
+	a := newApp(t)
+	for _, email := range []string{"investigator@th-ppr2.example", "analyst@th-ppr2.example", "analyst@aim.example",
+		"caseworker@aim.example", "agency_admin@kh-moi.example", seed.PlatformAdminEmail} {
+		wantStatus(t, email, a.signedIn(email).get("/desk/overdue"), http.StatusNotFound)
+	}
+	if res := a.client().get("/desk/overdue"); res.status != http.StatusSeeOther || !strings.HasPrefix(res.header.Get("Location"), "/login") {
+		t.Errorf("a visitor gets %d to %q, want the login page", res.status, res.header.Get("Location"))
+	}
+}
+
+// TestDeskOverdueBrokenLinkIs422: a page link whose cursor is not the
+// overdue list's answers 422 with a way back to the first page.
+func TestDeskOverdueBrokenLinkIs422(t *testing.T) {
+	a := newApp(t)
+	sendDeskReferrals(t, a)
+	c := a.signedIn("coordinator@kh-moi.example")
+	for _, after := range []string{"not-a-cursor!", keyset.Encode("name", "Somchai", "7"), keyset.Encode("overdue", "soon", "7")} {
+		res := c.get("/desk/overdue?after=" + url.QueryEscape(after))
+		wantStatus(t, after, res, http.StatusUnprocessableEntity)
+		res.mustContain(t, i18n.For("en").T("error.cursor", nil), `<a href="/desk/overdue">First page</a>`)
+		if strings.Contains(res.body, "AHTJP (KH)") {
+			t.Errorf("%q: a broken link still lists referrals", after)
+		}
 	}
 }
