@@ -179,6 +179,7 @@ func TestScaleDataset(t *testing.T) {
 			SELECT concat_ws(' ', 'counts', part, to_agency_id, from_country, cross_border, state, n, answered) FROM desk_counts WHERE n <> 0 OR answered <> 0
 			UNION ALL SELECT concat_ws(' ', 'weeks', part, week, cross_border, state, n) FROM desk_weeks WHERE n <> 0
 			UNION ALL SELECT concat_ws(' ', 'open', part, from_country, to_country, state, cross_border, month, n) FROM desk_open_months WHERE n <> 0
+			UNION ALL SELECT concat_ws(' ', 'open day', part, from_country, to_country, state, cross_border, day, n) FROM desk_open_days WHERE n <> 0
 			UNION ALL SELECT concat_ws(' ', 'answers', part, to_agency_id, cross_border, bucket, n) FROM desk_answer_times WHERE n <> 0
 		) AS t (x)`
 		loaded := scan[string](t, db, tallies)
