@@ -70,9 +70,10 @@ func isCommon(password string) bool {
 // Password Storage Cheat Sheet lists as equal in strength to its 19 MiB and
 // 2 passes. On the 2-core servers Handshake targets, 7 MiB stays in the
 // processor's cache, so two sign-ins hash at once without waiting on
-// memory: 10 ms a sign-in with both cores busy, where 19 MiB took 16-21 ms
-// (docs/performance.md, "Login"). Hashes made with other parameters still
-// verify, and NeedsRehash tells when to replace them.
+// memory: both cores together make a hash every 10 ms, where at 19 MiB
+// they made one every 16 ms (docs/performance.md, "Login"). Hashes made
+// with other parameters still verify, and NeedsRehash tells when to
+// replace them.
 const (
 	argonTime    = 5
 	argonMemory  = 7 * 1024
