@@ -26,9 +26,9 @@
 --   copy): about 30% of rows have any one bit, so most rows are left after
 --   one or two tests and the whole signature is compared for about one
 --   row in a hundred.
--- - A case is checked with the pattern lowered once (LIKE on lower()), its
---   title, summary and reference as one text, and, for a query in Thai,
---   Khmer and digits, which no lowering changes, strpos alone. A name on
+-- - A case is checked with the pattern lowered once (LIKE on lower()), and,
+--   for a query in Thai, Khmer and digits, which no lowering changes, with
+--   strpos alone. A name on
 --   the reader's own case is seen without reading its person.
 -- - The walk knows the agency's oldest row, found once from the other end
 --   of the index, and is told when it reaches it: no probe.
@@ -107,10 +107,6 @@ DECLARE
     -- ILIKE lowers the text and the pattern on each call; the pattern is
     -- lowered here once, and LIKE compares the lowered text with it.
     pattern text := lower('%' || replace(replace(replace(q_, '\', '\\'), '%', '\%'), '_', '\_') || '%');
-    -- A query without a line break can only match inside one of the
-    -- case's title, summary and reference, so they are lowered and
-    -- matched as one text, a line each.
-    apart boolean := strpos(q_, E'\n') > 0;
     -- Nor has a query in Thai, Khmer, digits and spaces any letter that
     -- lower() changes, or that another letter lowers to: it matches where
     -- it occurs as it is, which strpos finds without lowering anything.
@@ -183,7 +179,7 @@ BEGIN
     LOOP
         from_got := got;
         FOR hit IN
-            SELECT w.case_id, w.updated_at, w.updated_at = end_at AND w.case_id = end_id AS at_end
+            SELECT w.case_id, w.updated_at, w.updated_at = end_at AND w.case_id = end_id AS at_end, (w.sig & qsig) = qsig AS fits
             FROM (SELECT cs.case_id, cs.updated_at, cs.sig FROM case_search cs
                   WHERE cs.agency_id = a AND (cs.updated_at, cs.case_id) < (edge_at, edge_id)
                   ORDER BY cs.updated_at DESC, cs.case_id DESC OFFSET skip LIMIT walk) w
@@ -194,8 +190,7 @@ BEGIN
               AND ((w.updated_at = end_at AND w.case_id = end_id)
                    OR c.visible_to @> ARRAY[a]
                       AND (CASE WHEN caseless THEN strpos(c.title, q_) > 0 OR strpos(c.summary, q_) > 0 OR strpos(c.reference, q_) > 0
-                                WHEN apart THEN lower(c.title) LIKE pattern OR lower(c.summary) LIKE pattern OR lower(c.reference) LIKE pattern
-                                ELSE lower(c.title || E'\n' || c.summary || E'\n' || c.reference) LIKE pattern END
+                                ELSE lower(c.title) LIKE pattern OR lower(c.summary) LIKE pattern OR lower(c.reference) LIKE pattern END
                            OR EXISTS (SELECT FROM person_identities i
                                       WHERE i.case_id = c.id
                                         AND CASE WHEN caseless THEN strpos(i.search_text, q_) > 0 ELSE lower(i.search_text) LIKE pattern END
@@ -209,7 +204,12 @@ BEGIN
             LIMIT cap_ - got
         LOOP
             IF hit.at_end THEN
+                -- The oldest row is to be checked on its own only if its
+                -- signature fits.
                 ended := true;
+                IF NOT hit.fits THEN
+                    end_at := NULL;
+                END IF;
             ELSE
                 id := hit.case_id;
                 updated_at := hit.updated_at;
@@ -273,8 +273,7 @@ BEGIN
             OFFSET 0) m
         WHERE m.visible_to @> ARRAY[a]
           AND (CASE WHEN caseless THEN strpos(m.title, q_) > 0 OR strpos(m.summary, q_) > 0 OR strpos(m.reference, q_) > 0
-                    WHEN apart THEN lower(m.title) LIKE pattern OR lower(m.summary) LIKE pattern OR lower(m.reference) LIKE pattern
-                    ELSE lower(m.title || E'\n' || m.summary || E'\n' || m.reference) LIKE pattern END
+                    ELSE lower(m.title) LIKE pattern OR lower(m.summary) LIKE pattern OR lower(m.reference) LIKE pattern END
                OR EXISTS (SELECT FROM person_identities i
                           WHERE i.case_id = m.id
                             AND CASE WHEN caseless THEN strpos(i.search_text, q_) > 0 ELSE lower(i.search_text) LIKE pattern END
