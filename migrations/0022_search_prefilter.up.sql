@@ -123,7 +123,7 @@ DECLARE
     z integer := 1;
     -- The agency's oldest row, where the walk ends. A stretch that reaches
     -- it returns it, marked, whether it matches or not; it is checked on
-    -- its own after.
+    -- its own after, if its signature fits.
     end_at timestamptz;
     end_id bigint;
     ended boolean := false;
@@ -134,19 +134,28 @@ DECLARE
     skip integer := 0;
     -- How far to walk. The first stretch tells how common the term is;
     -- each next one goes as far as the hits so far predict a page needs,
-    -- while the whole walk stays within a bound that shrinks as the
-    -- query's signature gets weaker (a three-letter query has 2 bits, and
-    -- about one case in ten has both, each to be read and checked).
+    -- up to a bound that shrinks as the query's signature gets weaker (a
+    -- three-letter query has 2 bits, and about one case in ten has both,
+    -- each to be read and checked). Past the bound the matches are looked
+    -- up in the indexes instead, if there are few enough of them for that
+    -- to cost less than walking on (each costs about what 18 rows of the
+    -- walk do: its case is read to sort it); else the walk goes on, to
+    -- four times the bound, before they are looked up anyway.
     walk integer := 2000;
     walked integer := 0;
     bound double precision;
     need double precision;
+    tried boolean := false;
+    most integer;
     got integer := 0;
     from_got integer;
-    -- The fallback's names: the query's longest word, and the index keys
-    -- of the words that contain it.
+    -- The fallback's candidates: the cases of the identities with a word
+    -- that contains the query's longest word (search_words), and the cases
+    -- whose text matches.
     anchor text;
     keys bigint[];
+    by_name bigint[];
+    by_text bigint[];
     rest text;
     pos integer;
     hit record;
@@ -176,6 +185,7 @@ BEGIN
     b2 := bits[1 + 1 % cardinality(bits)];
     b3 := bits[1 + 2 % cardinality(bits)];
     b4 := bits[1 + 3 % cardinality(bits)];
+    SELECT w INTO anchor FROM unnest(string_to_array(lower(q_), ' ')) AS w ORDER BY length(w) DESC LIMIT 1;
     LOOP
         from_got := got;
         FOR hit IN
@@ -204,8 +214,6 @@ BEGIN
             LIMIT cap_ - got
         LOOP
             IF hit.at_end THEN
-                -- The oldest row is to be checked on its own only if its
-                -- signature fits.
                 ended := true;
                 IF NOT hit.fits THEN
                     end_at := NULL;
@@ -225,7 +233,9 @@ BEGIN
         -- The walk reached the oldest row: it remains to check that row
         -- itself, alone and without the mark. After that, nothing is left.
         IF ended THEN
-            EXIT WHEN end_at IS NULL;
+            IF end_at IS NULL THEN
+                RETURN;
+            END IF;
             edge_at := end_at;
             edge_id := end_id + 1;
             skip := 0;
@@ -239,15 +249,30 @@ BEGIN
             skip := skip + walk;
         END IF;
         walked := walked + walk;
-        -- Walk on only if the hits so far promise a page within the bound.
         EXIT WHEN got = 0;
         need := 1.3 * (cap_ - got) * walked / got;
+        IF walked + need > bound AND NOT tried AND show_trgm(q_) <> '{}' THEN
+            -- Few enough matches to look up?
+            tried := true;
+            most := least(2000, greatest(300, ceil(need / 18)));
+            keys := ARRAY(SELECT (a::bigint << 32) | (hashtext(sw.word) & 4294967295) FROM search_words sw
+                          WHERE sw.word LIKE '%' || replace(replace(replace(anchor, '\', '\\'), '%', '\%'), '_', '\_') || '%');
+            by_name := ARRAY(SELECT i.case_id FROM person_identities i WHERE search_word_keys(i.visible_to, i.search_text) && keys
+                             LIMIT most + 1);
+            by_text := ARRAY(SELECT c.id FROM cases c
+                             WHERE (c.title || E'\n' || c.summary || E'\n' || c.reference) ILIKE pattern AND c.visible_to @> ARRAY[a]
+                               AND (c.updated_at, c.id) < (edge_at, edge_id)
+                             LIMIT most + 1);
+            IF cardinality(by_name) + cardinality(by_text) <= most THEN
+                EXIT;
+            END IF;
+            by_name := NULL;
+            bound := 4 * bound;
+        END IF;
+        -- Walk on only if the hits so far promise a page within the bound.
         EXIT WHEN walked + need > bound;
         walk := greatest(500, ceil(need));
     END LOOP;
-    IF ended THEN
-        RETURN;
-    END IF;
     -- The rest, older than the last hit: every match of the agency, newest
     -- first, checked in that order until the page is full. A query
     -- without a letter or a digit has no trigram to look up; it is
@@ -255,18 +280,18 @@ BEGIN
     IF show_trgm(q_) = '{}' THEN
         RETURN;
     END IF;
-    -- A name with the query in it has a word with the query's longest word
-    -- in it, among the words search_words lists.
-    SELECT w INTO anchor FROM unnest(string_to_array(lower(q_), ' ')) AS w ORDER BY length(w) DESC LIMIT 1;
-    keys := ARRAY(SELECT (a::bigint << 32) | (hashtext(sw.word) & 4294967295) FROM search_words sw
-                  WHERE sw.word LIKE '%' || replace(replace(replace(anchor, '\', '\\'), '%', '\%'), '_', '\_') || '%');
+    IF by_name IS NULL THEN
+        keys := ARRAY(SELECT (a::bigint << 32) | (hashtext(sw.word) & 4294967295) FROM search_words sw
+                      WHERE sw.word LIKE '%' || replace(replace(replace(anchor, '\', '\\'), '%', '\%'), '_', '\_') || '%');
+        by_name := ARRAY(SELECT i.case_id FROM person_identities i WHERE search_word_keys(i.visible_to, i.search_text) && keys);
+        by_text := ARRAY(SELECT c.id FROM cases c
+                         WHERE (c.title || E'\n' || c.summary || E'\n' || c.reference) ILIKE pattern AND c.visible_to @> ARRAY[a]
+                           AND (c.updated_at, c.id) < (edge_at, edge_id));
+    END IF;
     RETURN QUERY
         SELECT m.id, m.updated_at FROM (
             SELECT c.id, c.updated_at, c.visible_to, c.owner_agency_id, c.title, c.summary, c.reference
-            FROM (SELECT i.case_id FROM person_identities i WHERE search_word_keys(i.visible_to, i.search_text) && keys
-                  UNION
-                  SELECT c.id FROM cases c
-                  WHERE (c.title || E'\n' || c.summary || E'\n' || c.reference) ILIKE pattern AND c.visible_to @> ARRAY[a]) f
+            FROM (SELECT DISTINCT f.case_id FROM unnest(by_name || by_text) AS f (case_id)) f
             JOIN cases c ON c.id = f.case_id
             WHERE (c.updated_at, c.id) < (edge_at, edge_id)
             ORDER BY c.updated_at DESC, c.id DESC
