@@ -39,9 +39,11 @@
 --   reader's agency only (ศรีสุข: 253 identities from 4 pages, 0.3 ms).
 --   That index replaces 0013's trigram index of names and agencies, which
 --   only the fallback used. The fallback sorts the matches by their case's
---   updated_at and checks them in that order until the page is full, and
---   the walk hands over to it sooner (about 10,000 rows for a five-letter
---   word, fewer for a shorter one).
+--   updated_at and checks them in that order until the page is full. It
+--   takes over where the walk would go past about 16,000 rows (fewer for
+--   a short word), if the matches are few enough to cost less than the
+--   rest of the walk: an agency that may see few of a name's identities
+--   would read many to find its page, and walks on instead.
 -- - Every statement is planned once per connection for any values
 --   (plan_cache_mode); each one's shape is fixed by its indexes and
 --   subqueries, not by the values.
@@ -138,9 +140,10 @@ DECLARE
     -- three-letter query has 2 bits, and about one case in ten has both,
     -- each to be read and checked). Past the bound the matches are looked
     -- up in the indexes instead, if there are few enough of them for that
-    -- to cost less than walking on (each costs about what 18 rows of the
-    -- walk do: its case is read to sort it); else the walk goes on, to
-    -- four times the bound, before they are looked up anyway.
+    -- to cost less than walking on (each costs about what 30 rows of the
+    -- walk do: its identity and its case are read to sort it); else the
+    -- walk goes on, to four times the bound, before they are looked up
+    -- anyway.
     walk integer := 2000;
     walked integer := 0;
     bound double precision;
@@ -176,7 +179,7 @@ BEGIN
         rest := substr(rest, pos + 1);
         pos := strpos(rest, '1');
     END LOOP;
-    bound := (10000 + 20 * cap_) / (1 + 60 * 0.3 ^ cardinality(bits));
+    bound := (16000 + 20 * cap_) / (1 + 60 * 0.3 ^ cardinality(bits));
     IF cardinality(bits) = 0 THEN
         z := 0;
         bits := '{0}';
@@ -185,7 +188,6 @@ BEGIN
     b2 := bits[1 + 1 % cardinality(bits)];
     b3 := bits[1 + 2 % cardinality(bits)];
     b4 := bits[1 + 3 % cardinality(bits)];
-    SELECT w INTO anchor FROM unnest(string_to_array(lower(q_), ' ')) AS w ORDER BY length(w) DESC LIMIT 1;
     LOOP
         from_got := got;
         FOR hit IN
@@ -254,7 +256,8 @@ BEGIN
         IF walked + need > bound AND NOT tried AND show_trgm(q_) <> '{}' THEN
             -- Few enough matches to look up?
             tried := true;
-            most := least(2000, greatest(300, ceil(need / 18)));
+            most := least(2000, greatest(100, ceil(need / 30)));
+            SELECT w INTO anchor FROM unnest(string_to_array(lower(q_), ' ')) AS w ORDER BY length(w) DESC LIMIT 1;
             keys := ARRAY(SELECT (a::bigint << 32) | (hashtext(sw.word) & 4294967295) FROM search_words sw
                           WHERE sw.word LIKE '%' || replace(replace(replace(anchor, '\', '\\'), '%', '\%'), '_', '\_') || '%');
             by_name := ARRAY(SELECT i.case_id FROM person_identities i WHERE search_word_keys(i.visible_to, i.search_text) && keys
@@ -281,6 +284,7 @@ BEGIN
         RETURN;
     END IF;
     IF by_name IS NULL THEN
+        SELECT w INTO anchor FROM unnest(string_to_array(lower(q_), ' ')) AS w ORDER BY length(w) DESC LIMIT 1;
         keys := ARRAY(SELECT (a::bigint << 32) | (hashtext(sw.word) & 4294967295) FROM search_words sw
                       WHERE sw.word LIKE '%' || replace(replace(replace(anchor, '\', '\\'), '%', '\%'), '_', '\_') || '%');
         by_name := ARRAY(SELECT i.case_id FROM person_identities i WHERE search_word_keys(i.visible_to, i.search_text) && keys);

@@ -426,7 +426,7 @@ func TestSearchMatchesAReference(t *testing.T) {
 		FROM cases c WHERE c.owner_agency_id = $1 AND c.id % 3 = 0 AND c.id % 19 = 0`, ppr2, aim, coord.UserID)
 	// TICAC sees every case of PPR2's, and no survivor's or witness's
 	// name: a witness Chanthou on one case in four, whose name it may not
-	// see, and a suspect Chanthou on ten of the newest and ten of the
+	// see, and a suspect Chanthou on seven of the newest and seven of the
 	// oldest, whose it may. The walk finds a few, and the indexes list too
 	// many, that it may not see, to be read: the walk goes on.
 	exec(`INSERT INTO case_shares (case_id, agency_id, level, basis, reason, granted_by)
@@ -436,7 +436,7 @@ func TestSearchMatchesAReference(t *testing.T) {
 		SELECT c.id, 'witness', 'W-' || upper(lpad(to_hex(c.id), 6, '0')), $1 FROM cases c WHERE c.owner_agency_id = $1 AND c.id % 4 = 1`, ppr2)
 	exec(`INSERT INTO case_people (case_id, role, code, added_by_agency_id, suspect_status)
 		SELECT c.id, 'suspect', 'P-Z' || upper(lpad(to_hex(c.id), 5, '0')), $1, 'arrested' FROM cases c
-		WHERE c.owner_agency_id = $1 AND (c.reference >= 'TH-PPR2-2024-2300' OR c.reference < 'TH-PPR2-2024-0300') AND c.id % 29 = 3`, ppr2)
+		WHERE c.owner_agency_id = $1 AND (c.reference >= 'TH-PPR2-2024-2300' OR c.reference < 'TH-PPR2-2024-0300') AND c.id % 41 = 3`, ppr2)
 	exec(`INSERT INTO person_identities (person_id, names)
 		SELECT p.id, CASE WHEN p.role = 'witness' THEN ARRAY['Chanthou ចន្ធូ'] ELSE ARRAY['Chanthou Ly'] END
 		FROM case_people p WHERE p.code LIKE 'W-%' OR p.code LIKE 'P-Z%'`)
