@@ -28,8 +28,8 @@
 --   row in a hundred.
 -- - A case is checked with the pattern lowered once (LIKE on lower()), and,
 --   for a query in Thai, Khmer and digits, which no lowering changes, with
---   strpos alone. A name on
---   the reader's own case is seen without reading its person.
+--   strpos alone. A name on the reader's own case is seen without reading
+--   its person.
 -- - The walk knows the agency's oldest row, found once from the other end
 --   of the index, and is told when it reaches it: no probe.
 -- - A rare name is found through its words: search_words lists every word
@@ -109,9 +109,9 @@ DECLARE
     -- ILIKE lowers the text and the pattern on each call; the pattern is
     -- lowered here once, and LIKE compares the lowered text with it.
     pattern text := lower('%' || replace(replace(replace(q_, '\', '\\'), '%', '\%'), '_', '\_') || '%');
-    -- Nor has a query in Thai, Khmer, digits and spaces any letter that
-    -- lower() changes, or that another letter lowers to: it matches where
-    -- it occurs as it is, which strpos finds without lowering anything.
+    -- A query in Thai, Khmer, digits and spaces has no letter that lower()
+    -- changes, or that another letter lowers to: it matches where it
+    -- occurs as it is, which strpos finds without lowering anything.
     caseless boolean := q_ ~ '^[0-9 \u0E00-\u0E7F\u1780-\u17FF\u19E0-\u19FF]*$';
     qsig bit(1024) := search_signature(q_);
     -- Four of the query's bits (repeated if it has fewer), tested one by
