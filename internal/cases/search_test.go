@@ -1,12 +1,18 @@
 package cases_test
 
 import (
+	"cmp"
 	"context"
 	"slices"
+	"strings"
 	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
 
 	"github.com/handshake-mekong/handshake/internal/access"
 	"github.com/handshake-mekong/handshake/internal/cases"
+	"github.com/handshake-mekong/handshake/internal/postgres"
 	"github.com/handshake-mekong/handshake/internal/postgres/pgtest"
 )
 
@@ -101,6 +107,9 @@ func TestSearchFindsTitleSummaryReferenceAndVisibleNamesOnly(t *testing.T) {
 	}
 	if n := caseSearchDrift(t, f.db); n != 0 {
 		t.Errorf("case_search: %d rows differ from the cases", n)
+	}
+	if n := searchWordsMissing(t, f.db); n != 0 {
+		t.Errorf("search_words lacks %d words of the names", n)
 	}
 }
 
@@ -217,6 +226,10 @@ func TestCaseSearchFollowsEveryChange(t *testing.T) {
 	if err == nil {
 		t.Errorf("the application role reads case_search (%d rows)", n)
 	}
+	// Nor the words of every name.
+	if err := f.db.App.QueryRow(ctx, `SELECT count(*) FROM search_words`).Scan(&n); err == nil {
+		t.Errorf("the application role reads search_words (%d rows)", n)
+	}
 	// Nor compute one, which would carry pieces of names it may not see,
 	// nor rewrite a case's rows.
 	for _, sql := range []string{`SELECT case_search_signature($1)::text`, `SELECT case_search_refresh($1)::text`} {
@@ -225,4 +238,265 @@ func TestCaseSearchFollowsEveryChange(t *testing.T) {
 			t.Errorf("the application role may run %s", sql)
 		}
 	}
+}
+
+// searchIDs pages through a search as actor, in the given order, and
+// returns the ids found.
+func (f *fixture) searchIDs(actor access.Actor, q, sort string) []int64 {
+	f.t.Helper()
+	var ids []int64
+	filter := cases.Filter{Query: q, Sort: sort}
+	for {
+		res, err := f.store.List(context.Background(), actor, filter)
+		if err != nil {
+			f.t.Fatalf("search %q: %v", q, err)
+		}
+		for _, c := range res.Cases {
+			ids = append(ids, c.ID)
+		}
+		if res.Next == "" {
+			return ids
+		}
+		filter.After = res.Next
+	}
+}
+
+// referenceSearch finds, without the database's search, the cases actor
+// may see whose title, summary or reference contains q, or a name on
+// which actor may see (access.CanSeeIdentity), in any case; newest change
+// first.
+type referenceSearch struct {
+	cases []refCase
+}
+
+type refCase struct {
+	id                        int64
+	owner                     int32
+	code                      access.HandlingCode
+	title, summary, reference string
+	updated                   time.Time
+	shares                    map[int32]access.ShareLevel
+	referred                  map[int32]bool // identity referred to the agency and accepted
+	people                    []refPerson
+}
+
+type refPerson struct {
+	facts access.PersonFacts
+	text  string
+}
+
+func loadReference(t *testing.T, db *pgtest.DB) *referenceSearch {
+	t.Helper()
+	ctx := context.Background()
+	byID := map[int64]*refCase{}
+	var out referenceSearch
+	rows, _ := db.Owner.Query(ctx, `SELECT id, owner_agency_id, handling_code, title, summary, reference, updated_at FROM cases ORDER BY id`)
+	var c refCase
+	if _, err := pgx.ForEachRow(rows, []any{&c.id, &c.owner, &c.code, &c.title, &c.summary, &c.reference, &c.updated}, func() error {
+		out.cases = append(out.cases, c)
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	for i := range out.cases {
+		rc := &out.cases[i]
+		rc.shares, rc.referred = map[int32]access.ShareLevel{}, map[int32]bool{}
+		byID[rc.id] = rc
+	}
+	var caseID int64
+	var agency int32
+	var level access.ShareLevel
+	rows, _ = db.Owner.Query(ctx, `SELECT case_id, agency_id, level FROM case_shares
+		WHERE revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now())`)
+	if _, err := pgx.ForEachRow(rows, []any{&caseID, &agency, &level}, func() error {
+		byID[caseID].shares[agency] = level
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	rows, _ = db.Owner.Query(ctx, `SELECT case_id, to_agency_id FROM referrals
+		WHERE include_identity AND state IN ('accepted', 'completed')`)
+	if _, err := pgx.ForEachRow(rows, []any{&caseID, &agency}, func() error {
+		byID[caseID].referred[agency] = true
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	var p refPerson
+	rows, _ = db.Owner.Query(ctx, `SELECT p.case_id, p.role, p.consent, p.override_reason IS NOT NULL, p.added_by_agency_id, i.search_text
+		FROM case_people p JOIN person_identities i ON i.person_id = p.id`)
+	if _, err := pgx.ForEachRow(rows, []any{&caseID, &p.facts.Role, &p.facts.Consent, &p.facts.Override, &p.facts.AddedBy, &p.text}, func() error {
+		byID[caseID].people = append(byID[caseID].people, p)
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	return &out
+}
+
+func (r *referenceSearch) find(actor access.Actor, q string) []int64 {
+	q = strings.ToLower(q)
+	has := func(s string) bool { return strings.Contains(strings.ToLower(s), q) }
+	var found []refCase
+	for _, c := range r.cases {
+		facts := access.CaseFacts{OwnerAgencyID: c.owner, HandlingCode: c.code, Share: c.shares[actor.AgencyID],
+			IdentityReferred: c.referred[actor.AgencyID]}
+		if !actor.CanSeeCase(facts) {
+			continue
+		}
+		match := has(c.title) || has(c.summary) || has(c.reference)
+		for _, p := range c.people {
+			match = match || has(p.text) && actor.CanSeeIdentity(facts, p.facts)
+		}
+		if match {
+			found = append(found, c)
+		}
+	}
+	slices.SortFunc(found, func(a, b refCase) int {
+		if c := b.updated.Compare(a.updated); c != 0 {
+			return c
+		}
+		return cmp.Compare(b.id, a.id)
+	})
+	ids := make([]int64, len(found))
+	for i, c := range found {
+		ids[i] = c.id
+	}
+	return ids
+}
+
+// Search finds what a reference finds by reading every case, for common
+// and rare terms, names each reader may or may not see, and cases deep
+// past the walk of the newest (migration 0022's fallback), page by page.
+func TestSearchMatchesAReference(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	exec := func(sql string, args ...any) {
+		t.Helper()
+		if _, err := f.db.Owner.Exec(ctx, sql, args...); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ppr2, aim, moi := f.agencyID("th-ppr2"), f.agencyID("aim"), f.agencyID("kh-moi")
+	coord := f.actor("coordinator@th-ppr2.example")
+	// 2,600 cases of PPR2's, three to an hour (the id decides between
+	// them), and 300 of AIM's among them. Every third is shared with AIM,
+	// every fifth with MOI; every tenth is for law enforcement only, which
+	// AIM does not see even when shared.
+	exec(`INSERT INTO cases (reference, owner_agency_id, title, summary, category, country, handling_code, updated_at)
+		SELECT 'TH-PPR2-2024-' || lpad(g::text, 4, '0'), $1,
+			'Case ' || g || CASE WHEN g % 40 = 0 THEN ' karaoke venue' WHEN g % 97 = 0 THEN ' คาราโอเกะ ริมทาง' ELSE '' END,
+			CASE WHEN g % 13 = 0 THEN E'Crew held on a boat\nnear Koh Kong' WHEN g % 29 = 0 THEN 'ជនរងគ្រោះ នៅកោះកុង' ELSE '' END,
+			'other', 'TH', CASE WHEN g % 10 = 0 THEN 'law_enforcement' ELSE 'partners' END,
+			timestamptz '2024-01-01' + (g / 3) * interval '1 hour'
+		FROM generate_series(1, 2600) g`, ppr2)
+	exec(`INSERT INTO cases (reference, owner_agency_id, title, category, country, updated_at)
+		SELECT 'KH-AIM-2024-' || lpad(g::text, 4, '0'), $1, 'Shelter case ' || g || CASE WHEN g % 50 = 0 THEN ' Karaoke' ELSE '' END,
+			'other', 'KH', timestamptz '2024-01-01' + g * interval '9 hours'
+		FROM generate_series(1, 300) g`, aim)
+	exec(`INSERT INTO case_shares (case_id, agency_id, level, basis, reason, granted_by)
+		SELECT c.id, a.id, 'read', 'referral', 'Search test', $2 FROM cases c, agencies a
+		WHERE c.owner_agency_id = $1 AND ((a.code = 'aim' AND c.id % 3 = 0) OR (a.code = 'kh-moi' AND c.id % 5 = 0))`, ppr2, coord.UserID)
+	// People: a survivor or witness on each of PPR2's cases, and a suspect
+	// on every fourth. A survivor's name is seen by partners with consent,
+	// the owner's override, when AIM recorded the person, or when the case
+	// was referred to AIM with identity and accepted.
+	exec(`INSERT INTO case_people (case_id, role, code, added_by_agency_id, consent, consent_recorded_at, override_reason)
+		SELECT c.id, CASE WHEN c.id % 2 = 0 THEN 'survivor' ELSE 'witness' END, 'S-' || upper(lpad(to_hex(c.id), 6, '0')),
+			CASE WHEN c.id % 9 = 0 THEN $2::int ELSE $1::int END, c.id % 7 = 0, CASE WHEN c.id % 7 = 0 THEN now() END,
+			CASE WHEN c.id % 11 = 0 THEN 'Opened for the shelter by the owner' END
+		FROM cases c WHERE c.owner_agency_id = $1`, ppr2, aim)
+	exec(`INSERT INTO case_people (case_id, role, code, added_by_agency_id, suspect_status)
+		SELECT c.id, 'suspect', 'P-' || upper(lpad(to_hex(c.id), 6, '0')), $1, 'wanted' FROM cases c WHERE c.owner_agency_id = $1 AND c.id % 4 = 0`, ppr2)
+	// Names: สมชาย on one case in 17, Sreypov on one in 23, ศรีสุข on five
+	// old cases and one of the newest, a name of its own on every other.
+	exec(`INSERT INTO person_identities (person_id, names, aliases)
+		SELECT p.id, CASE WHEN p.role = 'suspect' THEN ARRAY['Lek Sombat'] ELSE ARRAY[
+			CASE WHEN c.id % 17 = 0 THEN 'สมชาย ใจดี' WHEN c.id % 23 = 0 THEN 'Vong Sreypov វង្ស ស្រីពៅ'
+			     WHEN c.reference IN ('TH-PPR2-2024-0005', 'TH-PPR2-2024-0050', 'TH-PPR2-2024-0150', 'TH-PPR2-2024-0400',
+			                          'TH-PPR2-2024-0900', 'TH-PPR2-2024-2590') THEN 'ศรีสุข มั่นคง'
+			     ELSE 'Name' || c.id END] END,
+			CASE WHEN p.role = 'suspect' THEN ARRAY['Mama Lek'] ELSE '{}' END
+		FROM case_people p JOIN cases c ON c.id = p.case_id`)
+	exec(`INSERT INTO referrals (case_id, case_reference, from_agency_id, to_agency_id, purpose, urgency, message, respond_by,
+			include_identity, identity_reason, cross_border, state, sent_by, responded_by, responded_at)
+		SELECT c.id, c.reference, $1, $2, 'aftercare', 'normal', 'Search test', now() + interval '3 days',
+			true, 'The survivor needs a shelter placement', false, CASE WHEN c.id % 2 = 0 THEN 'accepted' ELSE 'pending' END,
+			$3, CASE WHEN c.id % 2 = 0 THEN $3::bigint END, CASE WHEN c.id % 2 = 0 THEN now() END
+		FROM cases c WHERE c.owner_agency_id = $1 AND c.id % 3 = 0 AND c.id % 19 = 0`, ppr2, aim, coord.UserID)
+	// TICAC sees every case of PPR2's, and no survivor's or witness's
+	// name: a witness Chanthou on one case in four, whose name it may not
+	// see, and a suspect Chanthou on seven of the newest and seven of the
+	// oldest, whose it may. The walk finds a few, and the indexes list too
+	// many, that it may not see, to be read: the walk goes on.
+	exec(`INSERT INTO case_shares (case_id, agency_id, level, basis, reason, granted_by)
+		SELECT c.id, $2, 'read', 'joint_operation', 'Search test', $3 FROM cases c WHERE c.owner_agency_id = $1`,
+		ppr2, f.agencyID("th-ticac"), coord.UserID)
+	exec(`INSERT INTO case_people (case_id, role, code, added_by_agency_id)
+		SELECT c.id, 'witness', 'W-' || upper(lpad(to_hex(c.id), 6, '0')), $1 FROM cases c WHERE c.owner_agency_id = $1 AND c.id % 4 = 1`, ppr2)
+	exec(`INSERT INTO case_people (case_id, role, code, added_by_agency_id, suspect_status)
+		SELECT c.id, 'suspect', 'P-Z' || upper(lpad(to_hex(c.id), 5, '0')), $1, 'arrested' FROM cases c
+		WHERE c.owner_agency_id = $1 AND (c.reference >= 'TH-PPR2-2024-2300' OR c.reference < 'TH-PPR2-2024-0300') AND c.id % 41 = 3`, ppr2)
+	exec(`INSERT INTO person_identities (person_id, names)
+		SELECT p.id, CASE WHEN p.role = 'witness' THEN ARRAY['Chanthou ចន្ធូ'] ELSE ARRAY['Chanthou Ly'] END
+		FROM case_people p WHERE p.code LIKE 'W-%' OR p.code LIKE 'P-Z%'`)
+	if n := caseSearchDrift(t, f.db); n != 0 {
+		t.Fatalf("case_search: %d rows differ from the cases", n)
+	}
+
+	ref := loadReference(t, f.db)
+	actors := []access.Actor{f.actor("investigator@th-ppr2.example"), f.actor("caseworker@aim.example"),
+		f.actor("coordinator@kh-moi.example"), f.actor("investigator@th-ticac.example")}
+	if actors[2].AgencyID != moi {
+		t.Fatalf("MOI's coordinator acts for %d, not %d", actors[2].AgencyID, moi)
+	}
+	for _, q := range []string{"สมชาย", "ศรีสุข", "ศรีสุข มั่นคง", "รีสุ", "ใจดี", "SOMBAT", "lek sombat", "Mama", "ស្រីពៅ", "sreypov",
+		"វង្ស ស្រីពៅ", "KARAOKE", "คาราโอเกะ", "ជនរងគ្រោះ", "TH-PPR2-2024-0007", "2024-01", "koh kong", "Name25", "Case 1", "Shelter case 1", "Chanthou", "ចន្ធូ", "x%y", "nothing here"} {
+		for _, actor := range actors {
+			want := ref.find(actor, q)
+			if got := f.searchIDs(actor, q, ""); !slices.Equal(got, want) {
+				t.Errorf("agency %d searching %q: %d cases, want %d", actor.AgencyID, q, len(got), len(want))
+			}
+		}
+	}
+	// In another order, the same cases (fewer than the 1,000 newest).
+	for _, q := range []string{"ศรีสุข", "sreypov"} {
+		want := ref.find(actors[0], q)
+		slices.Sort(want)
+		got := f.searchIDs(actors[0], q, "reference")
+		slices.Sort(got)
+		if !slices.Equal(got, want) {
+			t.Errorf("by reference, %q: %d cases, want %d", q, len(got), len(want))
+		}
+	}
+	// A query with a line break matches inside one field only: not across
+	// a title's end and a summary's start.
+	var n int
+	err := postgres.AsActor(ctx, f.db.App, actors[0], func(tx pgx.Tx) error {
+		return tx.QueryRow(ctx, `SELECT count(*) FROM search_cases($1, 51)`, "13\nCrew").Scan(&n)
+	})
+	if err != nil || n != 0 {
+		t.Errorf("a query across two fields finds %d cases (%v)", n, err)
+	}
+	err = postgres.AsActor(ctx, f.db.App, actors[0], func(tx pgx.Tx) error {
+		return tx.QueryRow(ctx, `SELECT count(*) FROM search_cases($1, 500)`, "BOAT\nnear").Scan(&n)
+	})
+	if want := len(ref.find(actors[0], "boat\nnear")); err != nil || n != want || want == 0 {
+		t.Errorf("a query with a line break finds %d cases, want %d (%v)", n, want, err)
+	}
+	if n := searchWordsMissing(t, f.db); n != 0 {
+		t.Errorf("search_words lacks %d words of the names", n)
+	}
+}
+
+// searchWordsMissing counts the words of the names that search_words lacks.
+func searchWordsMissing(t *testing.T, db *pgtest.DB) int {
+	t.Helper()
+	var n int
+	if err := db.Owner.QueryRow(context.Background(), `
+		SELECT count(*) FROM (SELECT DISTINCT w FROM person_identities, unnest(search_words_of(search_text)) AS w
+		                      EXCEPT SELECT word FROM search_words) x`).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
 }

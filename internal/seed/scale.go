@@ -240,6 +240,9 @@ func (g *generator) load(ctx context.Context, tx pgx.Tx, cases int, logf func(st
 			return err
 		}
 	}
+	if err := copyIn(g.wordsTable()); err != nil {
+		return err
+	}
 	// The tables that cost Go more than PostgreSQL, and what the triggers
 	// of case_search would have written (migration 0016), are made while
 	// PostgreSQL builds the other tables' indexes (scale_ahead.go).

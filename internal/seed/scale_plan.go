@@ -97,6 +97,7 @@ type generator struct {
 	spots      []hotspot
 	spotsIn    map[string][]int32 // hotspots by province
 	base       baseIDs
+	words      wordSet // of the identities copied in (scale_words.go)
 }
 
 // Streams of random numbers, one per part of a case's plan and one per

@@ -301,6 +301,7 @@ func (g *generator) identitiesTable() copyTable {
 		visible                          []int32
 	)
 	w := g.walk(needPeople)
+	g.words = wordSet{}
 	rows := &caseRows{w: w, detail: streamIdentityDetails, count: func(p *casePlan) int { return len(p.people) }}
 	rows.fill = func(p *casePlan, k int) {
 		pp := &p.people[k]
@@ -309,6 +310,7 @@ func (g *generator) identitiesTable() copyTable {
 		caseID, visible = p.id, p.visibleTo(g.end, visible)
 		names, aliases, born, languages, documents = w.identity(pp)
 		searchText = searchTextOf(names, aliases)
+		g.words.add(searchText)
 	}
 	rows.values = []any{&id, &names, &aliases, &born, &languages, &documents, &searchText, &caseID, &visible}
 	return copyTable{"person_identities", []string{"person_id", "names", "aliases", "date_of_birth", "languages", "documents",

@@ -13,7 +13,7 @@ import (
 // loadedTables are the tables Scale copies into.
 var loadedTables = []string{"hotspots", "cases", "case_shares", "referrals", "case_people", "person_identities",
 	"timeline_entries", "aftercare_notes", "aftercare_note_bodies", "survivor_services", "survivor_service_notes",
-	"hotspot_cases", "contacts", "case_search"}
+	"hotspot_cases", "contacts", "case_search", "search_words"}
 
 func tablesList() string {
 	quoted := make([]string, len(loadedTables))

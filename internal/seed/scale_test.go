@@ -229,6 +229,21 @@ func TestScaleDataset(t *testing.T) {
 		}
 	})
 
+	t.Run("fills search_words as its trigger would", func(t *testing.T) {
+		// What person_identities_keep_words writes (migration 0022).
+		if n := scan[int](t, db, `
+			WITH want AS (SELECT DISTINCT w AS word FROM person_identities, unnest(search_words_of(search_text)) AS w),
+			     have AS (SELECT word FROM search_words)
+			SELECT (SELECT count(*) FROM (TABLE want EXCEPT TABLE have) x) + (SELECT count(*) FROM (TABLE have EXCEPT TABLE want) y)`); n != 0 {
+			t.Errorf("%d words of search_words differ from the trigger's", n)
+		}
+		for _, script := range []string{`[ก-๛]`, `[ក-៹]`, `[a-z]`} {
+			if n := scan[int](t, db, `SELECT count(*) FROM search_words WHERE word ~ $1`, script); n < 10 {
+				t.Errorf("search_words has %d words in %s", n, script)
+			}
+		}
+	})
+
 	t.Run("puts back every index, constraint and trigger", func(t *testing.T) {
 		const schema = `
 			SELECT string_agg(x, E'\n' ORDER BY x) FROM (

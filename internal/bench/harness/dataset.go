@@ -34,7 +34,7 @@ type Target struct {
 // datasetVersion names the way a dataset is loaded here; raise it when
 // that changes (or seed scale's data do), and every cached dataset is
 // loaded again.
-const datasetVersion = 3
+const datasetVersion = 4
 
 // Mark is written as a dataset's database comment once its load
 // succeeded: a database without it, or with one that no longer matches
