@@ -402,21 +402,7 @@ func TestPlainListIsTheNewestCasesTheAgencySees(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		var got []int64
-		filter := cases.Filter{}
-		for {
-			res, err := f.store.List(ctx, actor, filter)
-			if err != nil {
-				t.Fatalf("%s: %v", email, err)
-			}
-			for _, c := range res.Cases {
-				got = append(got, c.ID)
-			}
-			if res.Next == "" {
-				break
-			}
-			filter.After = res.Next
-		}
+		got := listAll(t, f, actor, cases.Filter{})
 		if !slices.Equal(got, want) {
 			t.Errorf("%s: listed %v,\nwant %v", email, got, want)
 		}
@@ -468,20 +454,7 @@ func TestStatusAndProvinceFiltersListTheAgencysMatches(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			var got []int64
-			for {
-				res, err := f.store.List(ctx, actor, filter)
-				if err != nil {
-					t.Fatalf("%s: %v", name, err)
-				}
-				for _, c := range res.Cases {
-					got = append(got, c.ID)
-				}
-				if res.Next == "" {
-					break
-				}
-				filter.After = res.Next
-			}
+			got := listAll(t, f, actor, filter)
 			if !slices.Equal(got, want) {
 				t.Errorf("%s: listed %v,\nwant %v", name, got, want)
 			}
@@ -497,6 +470,26 @@ func TestStatusAndProvinceFiltersListTheAgencysMatches(t *testing.T) {
 		if email == "investigator@aim.example" && !found {
 			t.Errorf("AIM's filter misses the shared case whose status and province changed: %+v", got.Cases)
 		}
+	}
+}
+
+// listAll follows the list's pages from the first and returns the ids of
+// every case on them, in order.
+func listAll(t *testing.T, f *fixture, actor access.Actor, filter cases.Filter) []int64 {
+	t.Helper()
+	var ids []int64
+	for {
+		res, err := f.store.List(context.Background(), actor, filter)
+		if err != nil {
+			t.Fatalf("%+v: %v", filter, err)
+		}
+		for _, c := range res.Cases {
+			ids = append(ids, c.ID)
+		}
+		if res.Next == "" {
+			return ids
+		}
+		filter.After = res.Next
 	}
 }
 

@@ -141,14 +141,18 @@ func TestDeskShowsCoordinatorTheirOwnAgencysReferrals(t *testing.T) {
 	}
 }
 
+// The desk and its overdue list are not found for anyone the desk is not
+// for, and send a visitor to sign in.
 func TestDeskIsNotFoundForOthers(t *testing.T) {
 	a := newApp(t)
-	for _, email := range []string{"investigator@th-ppr2.example", "analyst@th-ppr2.example", "analyst@aim.example",
-		"caseworker@aim.example", "agency_admin@kh-moi.example", seed.PlatformAdminEmail} {
-		wantStatus(t, email, a.signedIn(email).get("/desk"), http.StatusNotFound)
-	}
-	if res := a.client().get("/desk"); res.status != http.StatusSeeOther || !strings.HasPrefix(res.header.Get("Location"), "/login") {
-		t.Errorf("a visitor gets %d to %q, want the login page", res.status, res.header.Get("Location"))
+	for _, path := range []string{"/desk", "/desk/overdue"} {
+		for _, email := range []string{"investigator@th-ppr2.example", "analyst@th-ppr2.example", "analyst@aim.example",
+			"caseworker@aim.example", "agency_admin@kh-moi.example", seed.PlatformAdminEmail} {
+			wantStatus(t, email+" "+path, a.signedIn(email).get(path), http.StatusNotFound)
+		}
+		if res := a.client().get(path); res.status != http.StatusSeeOther || !strings.HasPrefix(res.header.Get("Location"), "/login") {
+			t.Errorf("%s: a visitor gets %d to %q, want the login page", path, res.status, res.header.Get("Location"))
+		}
 	}
 }
 
@@ -295,17 +299,6 @@ func TestDeskOverdueListPagesThemAll(t *testing.T) {
 	}
 	if !slices.Equal(got, want) {
 		t.Errorf("the pages list %d referrals %v,\nwant %d %v", len(got), got, len(want), want)
-	}
-}
-
-func TestDeskOverdueListIsNotFoundForOthers(t *testing.T) {
-	a := newApp(t)
-	for _, email := range []string{"investigator@th-ppr2.example", "analyst@th-ppr2.example", "analyst@aim.example",
-		"caseworker@aim.example", "agency_admin@kh-moi.example", seed.PlatformAdminEmail} {
-		wantStatus(t, email, a.signedIn(email).get("/desk/overdue"), http.StatusNotFound)
-	}
-	if res := a.client().get("/desk/overdue"); res.status != http.StatusSeeOther || !strings.HasPrefix(res.header.Get("Location"), "/login") {
-		t.Errorf("a visitor gets %d to %q, want the login page", res.status, res.header.Get("Location"))
 	}
 }
 
