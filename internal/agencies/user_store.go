@@ -124,7 +124,7 @@ func (s *Store) Authenticate(ctx context.Context, email, password string) (Accou
 			return err
 		}
 		// A hash from before the parameters changed is replaced while the
-		// password is at hand; unless the password changed meanwhile.
+		// password is at hand, unless the password changed meanwhile.
 		if auth.NeedsRehash(hash) {
 			next, err := auth.HashPassword(password)
 			if err != nil {
